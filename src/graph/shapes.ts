@@ -104,7 +104,7 @@ export function nodeOutputShape(node: GraphNode, inputs: number[][]): number[] {
     case 'dense': {
       const w = requireParam(node, 'weight');
       const n = elementCount(x);
-      if (w.length !== 2 || w[1] !== n) fail(node, `weight has shape ${fmt(w)}, expected [units, ${n}] for input ${fmt(x)}`);
+      if (w.length !== 2 || w[1] !== n) fail(node, `weight has shape ${fmt(w)}, expected [${w.length === 2 ? w[0] : 'units'}, ${n}] for input ${fmt(x)}`);
       if (node.attrs.units !== undefined && node.attrs.units !== w[0]) fail(node, `attribute units ${String(node.attrs.units)} but weight has shape ${fmt(w)}`);
       if (node.params.bias) expectShape(node, 'bias', node.params.bias.shape, [w[0]]);
       return [w[0]];
