@@ -82,3 +82,23 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
   return m;
 }
+
+/** Output quantization covering the given real values (what a calibrator would pick), as float32. */
+export function calibrate(reals: ArrayLike<number>): { scale: number; zeroPoint: number } {
+  let lo = 0;
+  let hi = 0;
+  for (let i = 0; i < reals.length; i++) { lo = Math.min(lo, reals[i]); hi = Math.max(hi, reals[i]); }
+  const scale = Math.fround(Math.max(hi - lo, 1e-6) / 255);
+  const zeroPoint = clampRef(Math.round(-128 - lo / scale), -128, 127) | 0; // never -0
+  return { scale, zeroPoint };
+}
+
+/** Random float32 scale in [lo, hi). */
+export function randScale(r: () => number, lo: number, hi: number): number {
+  return Math.fround(lo + (hi - lo) * r());
+}
+
+/** Either no activation clamp or a ReLU clamp at the zero point. */
+export function randClamp(r: () => number, zeroPoint: number): { actMin: number; actMax: number } {
+  return r() < 0.5 ? { actMin: -128, actMax: 127 } : { actMin: Math.max(-128, zeroPoint), actMax: 127 };
+}

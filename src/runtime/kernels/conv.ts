@@ -1,0 +1,77 @@
+// Int8 2-D convolution, TFLite's ConvPerChannel (reference_integer_ops/conv.h).
+//
+// Math: with real = s * (q - zp), one output is
+//   y_real[oc] = sum_taps x_real * w_real + b_real
+//              = s_in * s_w[oc] * ( sum_taps (x - zp_in) * w + bias[oc] )      (w has zero point 0,
+//                                                                               bias scale s_in*s_w)
+// so the int32 accumulator acc = bias + sum (x - zp_in) * w is exact, and
+//   y = zp_out + acc * (s_in * s_w[oc] / s_out)
+// where the real multiplier is applied in fixed point (requant.ts). Padded taps are skipped: they
+// stand for real 0, i.e. q = zp_in, which contributes (zp_in - zp_in) * w = 0.
+// Shapes come from the tensors: input [inH, inW, inC], output [outH, outW, outC]; padBottom and
+// padRight only decided outH/outW when the converter planned the op.
+//
+// Runtime rule: ES5 subset, no allocation.
+import type { ConvOp } from '../../format/schema.js';
+import type { Tensor } from '../tensor.js';
+import { multiplyByQuantizedMultiplier } from '../requant.js';
+import { pointwiseConv2d } from './pointwise.js';
+
+/** Dispatcher: 1x1 stride-1 unpadded ungrouped convolutions take the pointwise path. */
+export function conv2d(op: ConvOp, input: Tensor, output: Tensor): void {
+  if (op.kernelH === 1 && op.kernelW === 1 && op.strideH === 1 && op.strideW === 1 &&
+      op.padTop === 0 && op.padLeft === 0 && op.groups === 1 &&
+      output.shape[0] === input.shape[0] && output.shape[1] === input.shape[1]) {
+    pointwiseConv2d(op, input, output);
+  } else {
+    conv2dGeneric(op, input, output);
+  }
+}
+
+/** Any kernel size, stride, dilation, asymmetric padding and group count. */
+export function conv2dGeneric(op: ConvOp, input: Tensor, output: Tensor): void {
+  const inH = input.shape[0];
+  const inW = input.shape[1];
+  const inC = input.shape[2];
+  const outH = output.shape[0];
+  const outW = output.shape[1];
+  const outC = output.shape[2];
+  const kernelH = op.kernelH;
+  const kernelW = op.kernelW;
+  const groupInC = inC / op.groups;
+  const groupOutC = outC / op.groups;
+  const inputOffset = -input.zeroPoint;
+  const outputOffset = output.zeroPoint;
+  const perTensor = op.multiplier.length === 1;
+  const hasBias = op.bias.length > 0;
+  const x = input.data;
+  const w = op.weights;
+  const y = output.data;
+  for (let oy = 0; oy < outH; oy++) {
+    const inY0 = oy * op.strideH - op.padTop;
+    for (let ox = 0; ox < outW; ox++) {
+      const inX0 = ox * op.strideW - op.padLeft;
+      for (let oc = 0; oc < outC; oc++) {
+        const inCBase = Math.floor(oc / groupOutC) * groupInC;
+        let acc = 0;
+        for (let ky = 0; ky < kernelH; ky++) {
+          const iy = inY0 + op.dilationH * ky;
+          if (iy < 0 || iy >= inH) continue;
+          for (let kx = 0; kx < kernelW; kx++) {
+            const ix = inX0 + op.dilationW * kx;
+            if (ix < 0 || ix >= inW) continue;
+            const xBase = (iy * inW + ix) * inC + inCBase;
+            const wBase = ((oc * kernelH + ky) * kernelW + kx) * groupInC;
+            for (let ic = 0; ic < groupInC; ic++) acc += w[wBase + ic] * (x[xBase + ic] + inputOffset);
+          }
+        }
+        if (hasBias) acc += op.bias[oc];
+        const m = perTensor ? 0 : oc;
+        acc = multiplyByQuantizedMultiplier(acc, op.multiplier[m], op.shift[m]) + outputOffset;
+        if (acc < op.actMin) acc = op.actMin;
+        if (acc > op.actMax) acc = op.actMax;
+        y[(oy * outW + ox) * outC + oc] = acc;
+      }
+    }
+  }
+}

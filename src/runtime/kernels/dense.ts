@@ -1,0 +1,34 @@
+// Int8 fully connected, TFLite's FullyConnected (reference_integer_ops/fully_connected.h) with a
+// zero weight zero point: out[o] = zp_out + (bias[o] + sum_i w[o, i] * (x[i] - zp_in)) * M[o],
+// M = s_in * s_w / s_out applied in fixed point, then clamped. One multiplier entry means
+// per-tensor weights, otherwise one per output. The input is read flat in NHWC order, so a
+// [H, W, C] feature map feeds a dense layer without a reshape.
+//
+// Runtime rule: ES5 subset, no allocation.
+import type { DenseOp } from '../../format/schema.js';
+import type { Tensor } from '../tensor.js';
+import { multiplyByQuantizedMultiplier } from '../requant.js';
+import { elementCount } from './dot.js';
+
+export function dense(op: DenseOp, input: Tensor, output: Tensor): void {
+  const inN = elementCount(input.shape);
+  const outN = elementCount(output.shape);
+  const inputOffset = -input.zeroPoint;
+  const outputOffset = output.zeroPoint;
+  const perTensor = op.multiplier.length === 1;
+  const hasBias = op.bias.length > 0;
+  const x = input.data;
+  const w = op.weights;
+  const y = output.data;
+  for (let o = 0; o < outN; o++) {
+    const wBase = o * inN;
+    let acc = 0;
+    for (let i = 0; i < inN; i++) acc += w[wBase + i] * (x[i] + inputOffset);
+    if (hasBias) acc += op.bias[o];
+    const m = perTensor ? 0 : o;
+    acc = multiplyByQuantizedMultiplier(acc, op.multiplier[m], op.shift[m]) + outputOffset;
+    if (acc < op.actMin) acc = op.actMin;
+    if (acc > op.actMax) acc = op.actMax;
+    y[o] = acc;
+  }
+}

@@ -1,0 +1,70 @@
+// Int8 depthwise convolution, TFLite's DepthwiseConvPerChannel (reference_integer_ops/depthwise_conv.h).
+//
+// Each input channel ic feeds depthMultiplier output channels oc = ic * depthMultiplier + m, each
+// with its own kH x kW filter stored as weights[ky][kx][oc] (TFLite's 1HWO). The accumulator and
+// requantization are those of conv.ts: acc = bias[oc] + sum_taps (x - zp_in) * w, then
+// y = zp_out + acc * (s_in * s_w[oc] / s_out) in fixed point, clamped. Padded taps are skipped.
+// 3x3 filters with multiplier 1 and no dilation (the MobileNet case) go to depthwise3x3.ts.
+//
+// Runtime rule: ES5 subset, no allocation.
+import type { DepthwiseOp } from '../../format/schema.js';
+import type { Tensor } from '../tensor.js';
+import { multiplyByQuantizedMultiplier } from '../requant.js';
+import { depthwiseConv3x3 } from './depthwise3x3.js';
+
+/** Dispatcher: 3x3, multiplier 1, undilated filters take the unrolled path. */
+export function depthwiseConv2d(op: DepthwiseOp, input: Tensor, output: Tensor): void {
+  if (op.kernelH === 3 && op.kernelW === 3 && op.depthMultiplier === 1 &&
+      op.dilationH === 1 && op.dilationW === 1) {
+    depthwiseConv3x3(op, input, output);
+  } else {
+    depthwiseConv2dGeneric(op, input, output);
+  }
+}
+
+/** Any kernel size, stride, dilation, asymmetric padding and channel multiplier. */
+export function depthwiseConv2dGeneric(op: DepthwiseOp, input: Tensor, output: Tensor): void {
+  const inH = input.shape[0];
+  const inW = input.shape[1];
+  const inC = input.shape[2];
+  const outH = output.shape[0];
+  const outW = output.shape[1];
+  const outC = output.shape[2];
+  const kernelH = op.kernelH;
+  const kernelW = op.kernelW;
+  const depthMultiplier = op.depthMultiplier;
+  const inputOffset = -input.zeroPoint;
+  const outputOffset = output.zeroPoint;
+  const perTensor = op.multiplier.length === 1;
+  const hasBias = op.bias.length > 0;
+  const x = input.data;
+  const w = op.weights;
+  const y = output.data;
+  for (let oy = 0; oy < outH; oy++) {
+    const inY0 = oy * op.strideH - op.padTop;
+    for (let ox = 0; ox < outW; ox++) {
+      const inX0 = ox * op.strideW - op.padLeft;
+      for (let ic = 0; ic < inC; ic++) {
+        for (let dm = 0; dm < depthMultiplier; dm++) {
+          const oc = ic * depthMultiplier + dm;
+          let acc = 0;
+          for (let ky = 0; ky < kernelH; ky++) {
+            const iy = inY0 + op.dilationH * ky;
+            if (iy < 0 || iy >= inH) continue;
+            for (let kx = 0; kx < kernelW; kx++) {
+              const ix = inX0 + op.dilationW * kx;
+              if (ix < 0 || ix >= inW) continue;
+              acc += w[(ky * kernelW + kx) * outC + oc] * (x[(iy * inW + ix) * inC + ic] + inputOffset);
+            }
+          }
+          if (hasBias) acc += op.bias[oc];
+          const m = perTensor ? 0 : oc;
+          acc = multiplyByQuantizedMultiplier(acc, op.multiplier[m], op.shift[m]) + outputOffset;
+          if (acc < op.actMin) acc = op.actMin;
+          if (acc > op.actMax) acc = op.actMax;
+          y[(oy * outW + ox) * outC + oc] = acc;
+        }
+      }
+    }
+  }
+}
