@@ -1,0 +1,185 @@
+// loadModel: reads a .tcm file, binds every tensor to its slot in one arena and every op to its
+// input/output tensors, all at load time. run() is then a plain loop with a switch on the opcode that
+// calls the kernels; it creates no objects, arrays or typed arrays (docs/runtime.md says how that is
+// proven). setInput/readOutput quantize and dequantize at the edges.
+//
+// Runtime rule: ES5 subset, no Node/DOM API, no allocation in run().
+import { TinyconvError } from '../format/errors.js';
+import { readModel } from '../format/reader.js';
+import { shapeSize } from '../format/validate.js';
+import {
+  OP_CONV2D, OP_DEPTHWISE_CONV2D, OP_DENSE, OP_MAX_POOL, OP_AVG_POOL, OP_GLOBAL_AVG_POOL, OP_ADD,
+  OP_MUL, OP_CONCAT, OP_RESHAPE, OP_PAD, OP_LUT, OP_SOFTMAX, OP_REQUANTIZE,
+  ModelSpec, ConvOp, DepthwiseOp, DenseOp, PoolOp, GlobalAvgPoolOp, AddOp, MulOp, ConcatOp,
+  ReshapeOp, PadOp, LutOp, SoftmaxOp, RequantizeOp,
+} from '../format/schema.js';
+import { Tensor } from './tensor.js';
+import { conv2d } from './kernels/conv.js';
+import { depthwiseConv2d } from './kernels/depthwise.js';
+import { dense } from './kernels/dense.js';
+import { maxPool, avgPool, globalAvgPool } from './kernels/pool.js';
+import { add } from './kernels/add.js';
+import { mul } from './kernels/mul.js';
+import { concat } from './kernels/concat.js';
+import { reshape } from './kernels/reshape.js';
+import { pad } from './kernels/pad.js';
+import { lut } from './kernels/lut.js';
+import { softmax } from './kernels/softmax.js';
+import { requantize } from './kernels/requantize.js';
+
+export interface LoadOptions {
+  /** Activation memory to use instead of a fresh ArrayBuffer; at least `arenaBytes` long. */
+  arena?: ArrayBuffer;
+}
+
+/** Called after each op with its index and output tensor (debugging, golden tests). */
+export type OpHook = (opIndex: number, output: Tensor) => void;
+
+export interface Model {
+  /** The model input / output as int8 views into the arena. */
+  input: Int8Array;
+  output: Int8Array;
+  inputShape: number[];
+  inputScale: number;
+  inputZeroPoint: number;
+  outputShape: number[];
+  outputScale: number;
+  outputZeroPoint: number;
+  /** Bytes of activation memory (the arena) and of the model file. */
+  arenaBytes: number;
+  modelBytes: number;
+  labels: string[];
+  name: string;
+  /** The parsed model and every tensor bound to the arena (index = tensor index). */
+  spec: ModelSpec;
+  tensors: Tensor[];
+  /** Runs every op once over the arena. Allocation-free (the optional hook aside). */
+  run(onOp?: OpHook): void;
+  /** Uint8Array (or Uint8ClampedArray): raw 0-255 pixels, preprocessed as the model records, then
+   *  quantized. Anything else: already preprocessed real values, quantized. Length must match. */
+  setInput(data: Uint8Array | Float32Array | ArrayLike<number>): void;
+  /** Dequantizes the output into `out` (allocated when omitted) and returns it. */
+  readOutput(out?: Float32Array): Float32Array;
+}
+
+/** TFLite's quantize rounding: round half away from zero, add the zero point, clamp to int8. */
+export function quantizeValue(v: number, scale: number, zeroPoint: number): number {
+  var r = v / scale;
+  var q = (r < 0 ? -Math.floor(0.5 - r) : Math.floor(r + 0.5)) + zeroPoint;
+  return q < -128 ? -128 : q > 127 ? 127 : q;
+}
+
+export function loadModel(bytes: ArrayBuffer | Uint8Array, options?: LoadOptions): Model {
+  var spec = readModel(bytes);
+  var arenaBytes = spec.arenaBytes;
+  var arena = options && options.arena;
+  if (!arena) arena = new ArrayBuffer(arenaBytes);
+  else if (arena.byteLength < arenaBytes) {
+    throw new TinyconvError('BAD_ARENA', 'the given arena has ' + arena.byteLength + ' bytes, the model needs ' + arenaBytes);
+  }
+  var tensors: Tensor[] = [];
+  for (var t = 0; t < spec.tensors.length; t++) {
+    var s = spec.tensors[t];
+    tensors.push({ shape: s.shape, scale: s.scale, zeroPoint: s.zeroPoint, offset: s.offset, name: s.name, data: new Int8Array(arena, s.offset, shapeSize(s.shape)) });
+  }
+  // Per op: its input tensors (also the Tensor[] concat takes) and its output tensor.
+  var ops = spec.ops;
+  var opInputs: Tensor[][] = [];
+  var opOutput: Tensor[] = [];
+  for (var i = 0; i < ops.length; i++) {
+    var ins: Tensor[] = [];
+    for (var k = 0; k < ops[i].inputs.length; k++) ins.push(tensors[ops[i].inputs[k]]);
+    opInputs.push(ins);
+    opOutput.push(tensors[ops[i].outputs[0]]);
+  }
+
+  var inT = tensors[spec.input];
+  var outT = tensors[spec.output];
+  var input = inT.data;
+  var output = outT.data;
+  var inScale = inT.scale;
+  var inZp = inT.zeroPoint;
+  var channels = inT.shape[inT.shape.length - 1];
+  var pixelTable = makePixelTable(spec, channels, inScale, inZp);
+
+  function run(onOp?: OpHook): void {
+    for (var i = 0; i < ops.length; i++) {
+      var op = ops[i];
+      var a = opInputs[i][0];
+      var o = opOutput[i];
+      switch (op.type) {
+        case OP_CONV2D: conv2d(op as ConvOp, a, o); break;
+        case OP_DEPTHWISE_CONV2D: depthwiseConv2d(op as DepthwiseOp, a, o); break;
+        case OP_DENSE: dense(op as DenseOp, a, o); break;
+        case OP_MAX_POOL: maxPool(op as PoolOp, a, o); break;
+        case OP_AVG_POOL: avgPool(op as PoolOp, a, o); break;
+        case OP_GLOBAL_AVG_POOL: globalAvgPool(op as GlobalAvgPoolOp, a, o); break;
+        case OP_ADD: add(op as AddOp, a, opInputs[i][1], o); break;
+        case OP_MUL: mul(op as MulOp, a, opInputs[i][1], o); break;
+        case OP_CONCAT: concat(op as ConcatOp, opInputs[i], o); break;
+        case OP_RESHAPE: reshape(op as ReshapeOp, a, o); break;
+        case OP_PAD: pad(op as PadOp, a, o); break;
+        case OP_LUT: lut(op as LutOp, a, o); break;
+        case OP_SOFTMAX: softmax(op as SoftmaxOp, a, o); break;
+        case OP_REQUANTIZE: requantize(op as RequantizeOp, a, o); break;
+      }
+      if (onOp) onOp(i, o);
+    }
+  }
+
+  function setInput(data: Uint8Array | Float32Array | ArrayLike<number>): void {
+    var n = input.length;
+    if (!data || data.length !== n) {
+      throw new TinyconvError('BAD_INPUT', 'setInput: got ' + (data ? data.length : data) + ' values, the input [' + inT.shape + '] takes ' + n);
+    }
+    if (data instanceof Uint8Array || (typeof Uint8ClampedArray !== 'undefined' && data instanceof Uint8ClampedArray)) {
+      for (var i = 0, c = 0; i < n; i++) {
+        input[i] = pixelTable[c * 256 + data[i]];
+        if (++c === channels) c = 0;
+      }
+    } else {
+      for (var j = 0; j < n; j++) input[j] = quantizeValue(data[j], inScale, inZp);
+    }
+  }
+
+  function readOutput(out?: Float32Array): Float32Array {
+    var n = output.length;
+    if (!out) out = new Float32Array(n);
+    if (out.length < n) throw new TinyconvError('BAD_INPUT', 'readOutput: the array holds ' + out.length + ' values, the output has ' + n);
+    for (var i = 0; i < n; i++) out[i] = outT.scale * (output[i] - outT.zeroPoint);
+    return out;
+  }
+
+  return {
+    input: input,
+    output: output,
+    inputShape: inT.shape,
+    inputScale: inScale,
+    inputZeroPoint: inZp,
+    outputShape: outT.shape,
+    outputScale: outT.scale,
+    outputZeroPoint: outT.zeroPoint,
+    arenaBytes: arenaBytes,
+    modelBytes: bytes.byteLength,
+    labels: spec.labels,
+    name: spec.name,
+    spec: spec,
+    tensors: tensors,
+    run: run,
+    setInput: setInput,
+    readOutput: readOutput,
+  };
+}
+
+/** int8 input value for every (channel, pixel 0-255): real = (pixel * pixelScale - mean[c]) / std[c]. */
+function makePixelTable(spec: ModelSpec, channels: number, scale: number, zeroPoint: number): Int8Array {
+  var pre = spec.preprocess;
+  var table = new Int8Array(channels * 256);
+  for (var c = 0; c < channels; c++) {
+    // validateModel made sure mean/std hold 1 or `channels` numbers.
+    var mean = pre.mean[pre.mean.length === 1 ? 0 : c];
+    var std = pre.std[pre.std.length === 1 ? 0 : c];
+    for (var p = 0; p < 256; p++) table[c * 256 + p] = quantizeValue((p * pre.pixelScale - mean) / std, scale, zeroPoint);
+  }
+  return table;
+}
