@@ -1,0 +1,322 @@
+// 2-D convolution on NHWC activations with OHWI weights ([outC][kH][kW][inC/groups], the float
+// graph's layout, so export is a copy). Two kernels:
+//  - im2col + GEMM for any stride/padding/dilation/groups (1x1 stride-1 convs skip im2col: the
+//    input already is the column matrix);
+//  - a direct per-channel loop for depthwise convs (groups == inC == outC), where im2col would
+//    multiply tiny 1-row matrices.
+// The generic path handles depthwise too; tests check the two agree.
+import type { GraphNode } from '../../graph/types.js';
+import type { Rng } from '../../data/random.js';
+import { TinyconvError } from '../../format/errors.js';
+import { gemmNT, transpose } from '../gemm.js';
+import type { Context, ExportContext, Layer } from '../layer.js';
+import { initUniform, newParam, Scratch, type Param } from '../tensor.js';
+
+export interface Conv2dOptions {
+  outChannels: number;
+  kernel: number | [number, number];
+  stride?: number | [number, number];
+  /** A number (all sides) or [top, left, bottom, right]. */
+  padding?: number | [number, number, number, number];
+  dilation?: number | [number, number];
+  groups?: number;
+  bias?: boolean;
+  /** Forces the im2col path even for depthwise shapes (tests compare the two). */
+  generic?: boolean;
+}
+
+function pair(v: number | [number, number] | undefined, d: number): [number, number] {
+  if (v === undefined) return [d, d];
+  return typeof v === 'number' ? [v, v] : v;
+}
+
+export class Conv2d implements Layer {
+  readonly kind = 'conv2d';
+  readonly params: Param[] = [];
+  readonly buffers: Float32Array[] = [];
+  weight!: Param;
+  bias: Param | null = null;
+  readonly kh: number; readonly kw: number;
+  readonly sh: number; readonly sw: number;
+  readonly dh: number; readonly dw: number;
+  readonly pad: [number, number, number, number];
+  readonly groups: number;
+  readonly outC: number;
+  private H = 0; private W = 0; private C = 0; private oH = 0; private oW = 0;
+  private depthwise = false;
+  private pointwise = false;
+  private input: Float32Array = new Float32Array(0);
+  private out = new Scratch();
+  private cols = new Scratch();
+  private colsT = new Scratch();
+  private dYt = new Scratch();
+  private dYg = new Scratch();
+  private wT = new Scratch();
+  private dCols = new Scratch();
+  private dX = new Scratch();
+  private dwGrad = new Scratch();
+
+  constructor(private readonly opt: Conv2dOptions) {
+    [this.kh, this.kw] = pair(opt.kernel, 1);
+    [this.sh, this.sw] = pair(opt.stride, 1);
+    [this.dh, this.dw] = pair(opt.dilation, 1);
+    const p = opt.padding ?? 0;
+    this.pad = typeof p === 'number' ? [p, p, p, p] : p;
+    this.groups = opt.groups ?? 1;
+    this.outC = opt.outChannels;
+  }
+
+  setup(shapes: number[][], rng: Rng): number[] {
+    const [H, W, C] = shapes[0];
+    const g = this.groups;
+    if (shapes[0].length !== 3) throw new TinyconvError('TRAIN_BAD_SHAPE', `conv2d expects an [H, W, C] input, got [${shapes[0].join(', ')}]`);
+    if (C % g !== 0 || this.outC % g !== 0) {
+      throw new TinyconvError('TRAIN_BAD_SHAPE', `conv2d groups ${g} must divide input channels ${C} and output channels ${this.outC}`);
+    }
+    this.H = H; this.W = W; this.C = C;
+    this.oH = Math.floor((H + this.pad[0] + this.pad[2] - this.dh * (this.kh - 1) - 1) / this.sh) + 1;
+    this.oW = Math.floor((W + this.pad[1] + this.pad[3] - this.dw * (this.kw - 1) - 1) / this.sw) + 1;
+    if (this.oH < 1 || this.oW < 1) throw new TinyconvError('TRAIN_BAD_SHAPE', `conv2d ${this.kh}x${this.kw} leaves no output for a ${H}x${W} input`);
+    this.depthwise = !this.opt.generic && g === C && this.outC === C && g > 1;
+    this.pointwise = g === 1 && this.kh === 1 && this.kw === 1 && this.sh === 1 && this.sw === 1 &&
+      this.pad.every((v) => v === 0);
+    const icg = C / g;
+    const fanIn = icg * this.kh * this.kw;
+    this.weight = newParam('weight', [this.outC, this.kh, this.kw, icg]);
+    initUniform(this.weight, fanIn, rng);
+    this.params.push(this.weight);
+    if (this.opt.bias !== false) {
+      this.bias = newParam('bias', [this.outC]);
+      initUniform(this.bias, fanIn, rng);
+      this.params.push(this.bias);
+    }
+    return [this.oH, this.oW, this.outC];
+  }
+
+  forward(inputs: Float32Array[], ctx: Context): Float32Array {
+    const x = inputs[0];
+    this.input = x;
+    const n = ctx.batch;
+    const out = this.out.get(n * this.oH * this.oW * this.outC);
+    if (this.depthwise) this.forwardDepthwise(x, out, n);
+    else this.forwardGemm(x, out, n);
+    return out;
+  }
+
+  backward(dY: Float32Array, need: boolean[], ctx: Context): (Float32Array | null)[] {
+    const n = ctx.batch;
+    if (this.bias) {
+      const gb = this.bias.grad;
+      const oc = this.outC;
+      const rows = n * this.oH * this.oW;
+      for (let m = 0; m < rows; m++) {
+        const r = m * oc;
+        for (let o = 0; o < oc; o++) gb[o] += dY[r + o];
+      }
+    }
+    if (this.depthwise) return [this.backwardDepthwise(dY, n, need[0])];
+    return [this.backwardGemm(dY, n, need[0])];
+  }
+
+  private forwardGemm(x: Float32Array, out: Float32Array, n: number): void {
+    const g = this.groups, icg = this.C / g, ocg = this.outC / g;
+    const M = n * this.oH * this.oW, K = this.kh * this.kw * icg;
+    const w = this.weight.data;
+    for (let gi = 0; gi < g; gi++) {
+      let cols = x;
+      if (!this.pointwise) {
+        cols = this.cols.get(M * K * g).subarray(gi * M * K, (gi + 1) * M * K);
+        this.im2col(x, n, gi * icg, icg, cols);
+      }
+      gemmNT(M, ocg, K, cols, 0, w, gi * ocg * K, out, gi * ocg, this.outC, false);
+    }
+    if (this.bias) {
+      const b = this.bias.data, oc = this.outC;
+      for (let m = 0; m < M; m++) {
+        const r = m * oc;
+        for (let o = 0; o < oc; o++) out[r + o] += b[o];
+      }
+    }
+  }
+
+  private backwardGemm(dY: Float32Array, n: number, needX: boolean): Float32Array | null {
+    const g = this.groups, icg = this.C / g, ocg = this.outC / g, oc = this.outC;
+    const M = n * this.oH * this.oW, K = this.kh * this.kw * icg;
+    const w = this.weight.data, gw = this.weight.grad;
+    const dX = needX ? this.dX.zeroed(n * this.H * this.W * this.C) : null;
+    for (let gi = 0; gi < g; gi++) {
+      const cols = this.pointwise ? this.input : this.cols.get(M * K * g).subarray(gi * M * K, (gi + 1) * M * K);
+      // dW[o][k] += sum_m dY[m][o] * cols[m][k]: both operands transposed so m is contiguous.
+      const dYt = this.dYt.get(ocg * M);
+      for (let m = 0; m < M; m++) {
+        const r = m * oc + gi * ocg;
+        for (let o = 0; o < ocg; o++) dYt[o * M + m] = dY[r + o];
+      }
+      const colsT = this.colsT.get(K * M);
+      transpose(cols, 0, M, K, colsT);
+      gemmNT(ocg, K, M, dYt, 0, colsT, 0, gw, gi * ocg * K, K, true);
+      if (!dX) continue;
+      // dCols[m][k] = sum_o dY[m][o] * W[o][k] = dY_g . (W_g^T)^T
+      let dYg = dY;
+      if (g > 1) {
+        dYg = this.dYg.get(M * ocg);
+        for (let m = 0; m < M; m++) {
+          const r = m * oc + gi * ocg;
+          for (let o = 0; o < ocg; o++) dYg[m * ocg + o] = dY[r + o];
+        }
+      }
+      const wT = this.wT.get(K * ocg);
+      transpose(w, gi * ocg * K, ocg, K, wT);
+      if (this.pointwise) {
+        gemmNT(M, K, ocg, dYg, 0, wT, 0, dX, 0, K, false);
+      } else {
+        const dCols = this.dCols.get(M * K);
+        gemmNT(M, K, ocg, dYg, 0, wT, 0, dCols, 0, K, false);
+        this.col2im(dCols, n, gi * icg, icg, dX);
+      }
+    }
+    return dX;
+  }
+
+  /** cols[(n, oy, ox)][(ky, kx, c)] = x[n, oy*s - pad + ky*d, ox*s - pad + kx*d, c0 + c], 0 outside. */
+  private im2col(x: Float32Array, n: number, c0: number, cn: number, cols: Float32Array): void {
+    const { H, W, C, oH, oW, kh, kw, sh, sw, dh, dw } = this;
+    const pt = this.pad[0], pl = this.pad[1];
+    const K = kh * kw * cn;
+    let m = 0;
+    for (let b = 0; b < n; b++) {
+      for (let oy = 0; oy < oH; oy++) {
+        for (let ox = 0; ox < oW; ox++, m++) {
+          let k = m * K;
+          for (let ky = 0; ky < kh; ky++) {
+            const iy = oy * sh - pt + ky * dh;
+            const rowOk = iy >= 0 && iy < H;
+            for (let kx = 0; kx < kw; kx++) {
+              const ix = ox * sw - pl + kx * dw;
+              if (rowOk && ix >= 0 && ix < W) {
+                const s = ((b * H + iy) * W + ix) * C + c0;
+                for (let c = 0; c < cn; c++) cols[k + c] = x[s + c];
+              } else {
+                for (let c = 0; c < cn; c++) cols[k + c] = 0;
+              }
+              k += cn;
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** The adjoint of im2col: dX[...] += dCols[...]. */
+  private col2im(dCols: Float32Array, n: number, c0: number, cn: number, dX: Float32Array): void {
+    const { H, W, C, oH, oW, kh, kw, sh, sw, dh, dw } = this;
+    const pt = this.pad[0], pl = this.pad[1];
+    const K = kh * kw * cn;
+    let m = 0;
+    for (let b = 0; b < n; b++) {
+      for (let oy = 0; oy < oH; oy++) {
+        for (let ox = 0; ox < oW; ox++, m++) {
+          let k = m * K;
+          for (let ky = 0; ky < kh; ky++) {
+            const iy = oy * sh - pt + ky * dh;
+            const rowOk = iy >= 0 && iy < H;
+            for (let kx = 0; kx < kw; kx++) {
+              const ix = ox * sw - pl + kx * dw;
+              if (rowOk && ix >= 0 && ix < W) {
+                const s = ((b * H + iy) * W + ix) * C + c0;
+                for (let c = 0; c < cn; c++) dX[s + c] += dCols[k + c];
+              }
+              k += cn;
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** Depthwise weights as [kh][kw][C] so the innermost loop runs over contiguous channels. */
+  private depthwiseWeights(): Float32Array {
+    const C = this.C, taps = this.kh * this.kw;
+    const wt = this.wT.get(taps * C);
+    transpose(this.weight.data, 0, C, taps, wt);
+    return wt;
+  }
+
+  private forwardDepthwise(x: Float32Array, out: Float32Array, n: number): void {
+    const { H, W, C, oH, oW, kh, kw, sh, sw, dh, dw } = this;
+    const pt = this.pad[0], pl = this.pad[1];
+    const wt = this.depthwiseWeights();
+    const bias = this.bias ? this.bias.data : null;
+    for (let b = 0; b < n; b++) {
+      for (let oy = 0; oy < oH; oy++) {
+        for (let ox = 0; ox < oW; ox++) {
+          const o = ((b * oH + oy) * oW + ox) * C;
+          if (bias) for (let c = 0; c < C; c++) out[o + c] = bias[c];
+          else for (let c = 0; c < C; c++) out[o + c] = 0;
+          for (let ky = 0; ky < kh; ky++) {
+            const iy = oy * sh - pt + ky * dh;
+            if (iy < 0 || iy >= H) continue;
+            for (let kx = 0; kx < kw; kx++) {
+              const ix = ox * sw - pl + kx * dw;
+              if (ix < 0 || ix >= W) continue;
+              const xi = ((b * H + iy) * W + ix) * C;
+              const wi = (ky * kw + kx) * C;
+              for (let c = 0; c < C; c++) out[o + c] += x[xi + c] * wt[wi + c];
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private backwardDepthwise(dY: Float32Array, n: number, needX: boolean): Float32Array | null {
+    const { H, W, C, oH, oW, kh, kw, sh, sw, dh, dw } = this;
+    const pt = this.pad[0], pl = this.pad[1];
+    const x = this.input;
+    const wt = this.depthwiseWeights();
+    const taps = kh * kw;
+    const gwt = this.dwGrad.zeroed(taps * C);
+    const dX = needX ? this.dX.zeroed(n * H * W * C) : null;
+    for (let b = 0; b < n; b++) {
+      for (let oy = 0; oy < oH; oy++) {
+        for (let ox = 0; ox < oW; ox++) {
+          const o = ((b * oH + oy) * oW + ox) * C;
+          for (let ky = 0; ky < kh; ky++) {
+            const iy = oy * sh - pt + ky * dh;
+            if (iy < 0 || iy >= H) continue;
+            for (let kx = 0; kx < kw; kx++) {
+              const ix = ox * sw - pl + kx * dw;
+              if (ix < 0 || ix >= W) continue;
+              const xi = ((b * H + iy) * W + ix) * C;
+              const wi = (ky * kw + kx) * C;
+              if (dX) {
+                for (let c = 0; c < C; c++) {
+                  const g = dY[o + c];
+                  dX[xi + c] += g * wt[wi + c];
+                  gwt[wi + c] += g * x[xi + c];
+                }
+              } else {
+                for (let c = 0; c < C; c++) gwt[wi + c] += dY[o + c] * x[xi + c];
+              }
+            }
+          }
+        }
+      }
+    }
+    const gw = this.weight.grad;
+    for (let c = 0; c < C; c++) for (let t = 0; t < taps; t++) gw[c * taps + t] += gwt[t * C + c];
+    return dX;
+  }
+
+  exportNodes(name: string, inputs: string[], output: string, ex: ExportContext): GraphNode[] {
+    const params: GraphNode['params'] = { weight: ex.addParam(this.weight.data, this.weight.shape) };
+    if (this.bias) params.bias = ex.addParam(this.bias.data, this.bias.shape);
+    return [{
+      name, op: 'conv2d', inputs, output, params,
+      attrs: {
+        kernel: [this.kh, this.kw], stride: [this.sh, this.sw], padding: this.pad.slice(),
+        dilation: [this.dh, this.dw], groups: this.groups, outChannels: this.outC,
+      },
+    }];
+  }
+}
