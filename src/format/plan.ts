@@ -11,7 +11,9 @@
 // - RESHAPE output is the same bytes as its input (no copy) when the input dies at the reshape.
 // - Elementwise ops (LUT, REQUANTIZE, ADD) write in place over an input that dies there and has
 //   the output's size: each output byte depends only on the input byte at the same index, which
-//   the kernel has already read. The model input is never overwritten, so run() can be repeated.
+//   the kernel has already read.
+// Like TFLM, the model input's bytes are reused once its last reader has run, so callers set the
+// input before every run().
 // Aliased tensors form one buffer (a group) whose lifetime is the union of its members'.
 //
 // checkPlan() is the matching verifier (tests, and the loader's validation of a .tcm file).
@@ -120,9 +122,8 @@ export function planArena(spec: ModelSpec): void {
     } else if (isElementwise(op.type)) {
       for (let k = 0; k < op.inputs.length; k++) {
         const inp = op.inputs[k];
-        const g = root(parent, inp);
-        if (life.last[inp] === i && size[inp] === size[out] && g !== root(parent, spec.input)) {
-          parent[out] = g;
+        if (life.last[inp] === i && size[inp] === size[out]) {
+          parent[out] = root(parent, inp);
           break;
         }
       }
