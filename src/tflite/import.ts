@@ -34,6 +34,9 @@ export interface ImportTfliteOptions {
   labels?: string[];
 }
 
+/** Activations beyond this are certainly a corrupt shape for a microcontroller-class model. */
+const MAX_TENSOR_BYTES = 1 << 28;
+
 const DEFAULT_PREPROCESS: Preprocess = { pixelScale: 1 / 255, mean: [0], std: [1] };
 
 function product(shape: number[]): number {
@@ -111,6 +114,9 @@ class Importer {
       throw this.unsupported(`${role} ${this.describe(t)} is ${TENSOR_TYPE_NAMES[t.type] ?? `type ${t.type}`}; only int8 activations are supported`);
     }
     if (this.constData(t)) throw this.unsupported(`${role} ${this.describe(t)} is a constant; constant activations are not supported`);
+    if (t.shape.some((d) => !(d >= 1)) || product(t.shape) > MAX_TENSOR_BYTES) {
+      throw this.bad(`${role} ${this.describe(t)} has shape ${shapeText(t.shape)}; every dimension must be >= 1 and the tensor at most ${MAX_TENSOR_BYTES} bytes`);
+    }
     const { scale, zeroPoint } = this.perTensorQuant(t);
     const spec: TensorSpec = { shape: this.batchless(t), scale, zeroPoint, offset: 0 };
     if (t.name) spec.name = t.name;
@@ -149,8 +155,7 @@ class Importer {
   }
 
   private bias(index: number | undefined, channels: number): Int32Array {
-    const out = new Int32Array(channels);
-    if (index === undefined || index < 0) return out;
+    if (index === undefined || index < 0) return new Int32Array(channels);
     const t = this.tflite(index, 'bias');
     if (t.type !== TYPE_INT32) throw this.unsupported(`bias ${this.describe(t)} is ${TENSOR_TYPE_NAMES[t.type] ?? t.type}; only int32 bias is supported`);
     const raw = this.constData(t);
@@ -158,6 +163,7 @@ class Importer {
       throw this.bad(`bias ${this.describe(t)} should hold ${channels} int32 values (shape ${shapeText(t.shape)}, ${raw ? raw.length : 0} bytes)`);
     }
     const view = new DataView(raw.buffer, raw.byteOffset, raw.length);
+    const out = new Int32Array(channels);
     for (let i = 0; i < channels; i++) out[i] = view.getInt32(4 * i, true);
     return out;
   }
