@@ -17,8 +17,9 @@ export function applyActivation(x: number, act: Activation): number {
   }
 }
 
-/** Run the network on an NHWC float input; returns the final activation. */
-export function runFloatReference(net: FloatNet, input: Float32Array): Float32Array {
+/** Run the network on an NHWC float input; returns the final activation. `onLayer` sees every
+ *  layer's output (calibration). */
+export function runFloatReference(net: FloatNet, input: Float32Array, onLayer?: (index: number, output: Float32Array) => void): Float32Array {
   const shapes = layerShapes(net);
   let x = input;
   net.layers.forEach((layer, index) => {
@@ -87,6 +88,7 @@ export function runFloatReference(net: FloatNet, input: Float32Array): Float32Ar
         break;
       }
     }
+    if (onLayer) onLayer(index, out);
     x = out;
   });
   return x;

@@ -102,11 +102,15 @@ export function createTfjsRunner(tf: Tf, net: FloatNet): TfjsRunner {
         };
       }
       case 'dense': {
-        const weights = keep(tf.tensor2d(layer.weights, [layer.outN, layer.inN]));
+        // Stored [in, out]: tfjs-backend-wasm 4.22's fused matMul with transposeB and a bias gives
+        // wrong results (seen on 400x120), so the bench transposes once here instead.
+        const transposed = new Float32Array(layer.weights.length);
+        for (let o = 0; o < layer.outN; o++) for (let i = 0; i < layer.inN; i++) transposed[i * layer.outN + o] = layer.weights[o * layer.inN + i];
+        const weights = keep(tf.tensor2d(transposed, [layer.inN, layer.outN]));
         const bias = keep(tf.tensor1d(layer.bias));
         const act = layer.activation;
         return (x) => {
-          const y = tf.fused.matMul({ a: x as tfNamespace.Tensor2D, b: weights, transposeB: true, bias, activation: fusedActivation(act) });
+          const y = tf.fused.matMul({ a: x as tfNamespace.Tensor2D, b: weights, bias, activation: fusedActivation(act) });
           return act.kind === 'clip' ? tf.clipByValue(y, act.min, act.max) : y;
         };
       }

@@ -1,0 +1,152 @@
+// `npm run bench`: our runtime against TensorFlow.js (cpu, wasm SIMD) and onnxruntime (web wasm,
+// node native) on the same networks and weights. One child process per model (so one model's JIT
+// state, heap and wasm instances do not colour the other's numbers); inside it every engine is
+// timed round-robin. Prints the tables and writes bench/RESULTS.md.
+//
+//   node dist/bench/run.js [--runs 200] [--warmup 30] [--models mobilenet,lenet] [--no-write]
+
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type ModelResult, RESULT_MARKER, runModelBenchmark } from './child.js';
+import { MODEL_IDS, type ModelId } from './models.js';
+import { packageDir } from './peers.js';
+import { floatAgreementLine, kb, modelHeading, modelTable } from './report.js';
+import { type BundleSize, ourBundleSize, peerBundleSizes } from './sizes.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const distDir = path.resolve(here, '..');
+const repoRoot = path.resolve(distDir, '..');
+const fixturesDir = process.env.TINYCONV_FIXTURES ?? path.resolve(repoRoot, '..', 'shared', 'fixtures', 'tflm');
+
+interface Options {
+  runs: number;
+  warmup: number;
+  models: ModelId[];
+  write: boolean;
+  child: ModelId | null;
+}
+
+function parseOptions(argv: string[]): Options {
+  const options: Options = { runs: 200, warmup: 30, models: [...MODEL_IDS], write: true, child: null };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`bench: ${arg} needs a value`);
+      return v;
+    };
+    const positive = (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`bench: ${arg} must be a positive integer, got ${v}`);
+      return n;
+    };
+    const modelId = (v: string): ModelId => {
+      if (!(MODEL_IDS as readonly string[]).includes(v)) throw new Error(`bench: unknown model ${v} (known: ${MODEL_IDS.join(', ')})`);
+      return v as ModelId;
+    };
+    if (arg === '--runs') options.runs = positive(value());
+    else if (arg === '--warmup') options.warmup = positive(value());
+    else if (arg === '--models') options.models = value().split(',').map(modelId);
+    else if (arg === '--no-write') options.write = false;
+    else if (arg === '--child') options.child = modelId(value());
+    else if (arg === '--help' || arg === '-h') {
+      console.log('usage: node dist/bench/run.js [--runs 200] [--warmup 30] [--models mobilenet,lenet] [--no-write]');
+      process.exit(0);
+    } else throw new Error(`bench: unknown option ${arg}`);
+  }
+  return options;
+}
+
+function runChild(id: ModelId, options: Options): Promise<ModelResult> {
+  return new Promise((resolve, reject) => {
+    const args = [fileURLToPath(import.meta.url), '--child', id, '--runs', String(options.runs), '--warmup', String(options.warmup)];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const line = stdout.split('\n').find((l) => l.startsWith(RESULT_MARKER));
+      if (code !== 0 || !line) reject(new Error(`bench: the ${id} child exited with code ${code}\n${stdout}`));
+      else resolve(JSON.parse(line.slice(RESULT_MARKER.length)));
+    });
+  });
+}
+
+function packageVersion(name: string): string {
+  return JSON.parse(readFileSync(path.join(packageDir(name), 'package.json'), 'utf8')).version;
+}
+
+function environment(): string[] {
+  const cpus = os.cpus();
+  const versions = ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', 'onnxruntime-web', 'onnxruntime-node'].map((p) => `${p} ${packageVersion(p)}`);
+  return [
+    `- machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} logical cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.platform()} ${os.release()} ${os.arch()}`,
+    `- Node ${process.version} (V8 ${process.versions.v8}); ${versions.join(', ')}`,
+    `- date: ${new Date().toISOString()}`,
+  ];
+}
+
+function bundleLines(ours: BundleSize | null, peers: BundleSize[]): string[] {
+  const all = ours ? [ours, ...peers] : peers;
+  return all.map((b) => `- ${b.id}: ${kb(b.bytes)}${Number.isFinite(b.gzipBytes) ? ` (${kb(b.gzipBytes)} gzip)` : ''} = ${b.files.join(' + ')}${b.note ? ` (${b.note})` : ''}`);
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  if (options.child) {
+    const result = await runModelBenchmark(options.child, { runs: options.runs, warmup: options.warmup, fixturesDir });
+    process.stdout.write(`${RESULT_MARKER}${JSON.stringify(result)}\n`);
+    // onnxruntime-web keeps handles open; the parent waits for exit.
+    process.exit(0);
+  }
+  const started = Date.now();
+  const results: ModelResult[] = [];
+  for (const id of options.models) {
+    console.error(`bench: ${id} (${options.runs} runs, warm-up ${options.warmup}) ...`);
+    results.push(await runChild(id, options));
+  }
+  const ours = ourBundleSize(path.join(distDir, 'tinyconv.min.mjs'));
+  const peers = peerBundleSizes();
+  const bundles = ours ? [ours, ...peers] : peers;
+  const sections = results.map((r) =>
+    [modelHeading(r), '', modelTable(r, bundles), '', `- ${floatAgreementLine(r)}`, `- weights: ${r.provenance}`, `- samples: ${r.samples.join(', ')}; our runtime loaded from ${r.runtimeSource}`].join('\n'),
+  );
+  const seconds = ((Date.now() - started) / 1000).toFixed(0);
+  const text = sections.join('\n\n');
+  console.log(text);
+  console.log(`\nbundles:\n${bundleLines(ours, peers).join('\n')}\n(${seconds} s)`);
+  if (!options.write) return;
+  const command = `npm run build && npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+  const markdown = [
+    '# Benchmark results',
+    '',
+    'Generated by `bench/run.ts` (do not edit by hand; rerun the command).',
+    '',
+    ...environment(),
+    `- command: \`${command}\` (${seconds} s)`,
+    '',
+    'Method: one child process per model; inside it, our runtime and every peer run the same network',
+    '(the peers get our int8 weights dequantized to float32) on the same input, round-robin (each round',
+    'calls every engine once, in a rotating order), after a warm-up. The timed call includes writing the',
+    'input and reading the output back. "peer / tinyconv" > 1 means tinyconv is faster. GMAC/s counts',
+    'the conv/depthwise/dense multiply-accumulates of the int8 model. "argmax = ours" compares each',
+    "peer's top class with ours on every sample input.",
+    '',
+    text,
+    '',
+    '## Bundle bytes',
+    '',
+    ...bundleLines(ours, peers),
+    '',
+  ].join('\n');
+  writeFileSync(path.join(repoRoot, 'bench', 'RESULTS.md'), markdown);
+  console.error(`bench: wrote ${path.join('bench', 'RESULTS.md')}`);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.stack ?? err.message : err);
+  process.exit(1);
+});
