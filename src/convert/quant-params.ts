@@ -16,7 +16,8 @@ export interface ActivationQuant {
 
 /** C's round(): half away from zero (JS Math.round rounds -2.5 to -2). */
 export function roundHalfAway(x: number): number {
-  return x < 0 ? -Math.round(-x) : Math.round(x);
+  // `+ 0` turns -0 into 0 so zero points and table entries compare equal to 0.
+  return (x < 0 ? -Math.round(-x) : Math.round(x)) + 0;
 }
 
 export function clampInt8(q: number): number {
