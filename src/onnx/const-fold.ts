@@ -131,3 +131,28 @@ export function foldCast(ctx: ImportContext, n: OnnxNode): void {
 export function foldReshape(ctx: ImportContext, n: OnnxNode, dims: number[]): void {
   ctx.setConst(n, withDims(ctx.constant(n, 0), dims));
 }
+
+/** Transpose of a constant (e.g. a weight stored [in, out] and transposed before MatMul). */
+export function foldTranspose(ctx: ImportContext, n: OnnxNode): void {
+  const data = ctx.constant(n, 0);
+  const rank = data.dims.length;
+  const perm = ctx.attrInts(n, 'perm', null) ?? data.dims.map((_, i) => rank - 1 - i);
+  if (perm.length !== rank || perm.slice().sort((a, b) => a - b).some((p, i) => p !== i)) {
+    ctx.fail(n, `perm ${JSON.stringify(perm)} is not a permutation of ${rank} axes`, 'BAD_ONNX');
+  }
+  const dims = perm.map((p) => data.dims[p]);
+  const inStrides = new Array<number>(rank).fill(1);
+  for (let d = rank - 2; d >= 0; d--) inStrides[d] = inStrides[d + 1] * data.dims[d + 1];
+  const out: number[] = new Array<number>(data.data.length);
+  const index = new Array<number>(rank).fill(0);
+  for (let i = 0; i < out.length; i++) {
+    let src = 0;
+    for (let d = 0; d < rank; d++) src += index[d] * inStrides[perm[d]];
+    out[i] = data.data[src];
+    for (let d = rank - 1; d >= 0; d--) {
+      if (++index[d] < dims[d]) break;
+      index[d] = 0;
+    }
+  }
+  ctx.setConst(n, castTo(data.dataType, dims, out));
+}

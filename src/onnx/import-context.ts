@@ -1,8 +1,8 @@
 // State of one ONNX import: what each ONNX value name stands for (a constant known at import time,
 // or a tensor of our NHWC graph), the nodes emitted so far and the weight blob being built.
 //
-// Layout mapping: an ONNX activation of rank 4 [1, C, H, W] is our [H, W, C]; rank 2 [1, F] is our
-// [F]. A rank-2 value made by flattening a [C, H, W] feature map holds its elements in our (HWC)
+// Layout mapping: an ONNX activation of rank 4 [1, C, H, W] is our [H, W, C]; rank 3 [1, C, W]
+// (NCW) is our [1, W, C]; rank 2 [1, F] is our [F]; rank 1 [F] (no batch) is our [F]. A rank-2 value made by flattening a [C, H, W] feature map holds its elements in our (HWC)
 // order, not ONNX's (CHW); `chw` records that so a following dense layer or per-feature constant
 // can be permuted to match.
 import { TinyconvError } from '../format/errors.js';
@@ -17,6 +17,8 @@ export interface TensorValue {
   name: string;
   /** Our shape: [H, W, C] or [F]. */
   shape: number[];
+  /** The ONNX rank (4 NCHW, 3 NCW, 2 [1, F], 1 [F]). */
+  rank: number;
   /** Set when the elements are a CHW feature map flattened in HWC order (see above). */
   chw: [number, number, number] | null;
 }
@@ -30,7 +32,17 @@ export type Value = TensorValue | ConstValue;
 
 /** The ONNX shape (batch 1) of one of our tensors. */
 export function onnxShapeOf(v: TensorValue): number[] {
-  return v.shape.length === 3 ? [1, v.shape[2], v.shape[0], v.shape[1]] : [1, ...v.shape];
+  const s = v.shape;
+  if (v.rank === 4) return [1, s[2], s[0], s[1]];
+  if (v.rank === 3) return [1, s[2], s[1]];
+  return v.rank === 2 ? [1, s[0]] : [s[0]];
+}
+
+/** Our shape for an ONNX shape (batch 1 except for rank 1). */
+export function ourShapeOf(onnx: number[]): number[] {
+  if (onnx.length === 4) return [onnx[2], onnx[3], onnx[1]];
+  if (onnx.length === 3) return [1, onnx[2], onnx[1]];
+  return onnx.length === 2 ? [onnx[1]] : [onnx[0]];
 }
 
 /** Reorders a CHW-ordered vector (ONNX flatten order) into HWC order (ours). */
@@ -125,7 +137,8 @@ export class ImportContext {
 
   /** Appends one of our nodes computing ONNX output 0 of `n`; checks shapes with the graph's rules. */
   emit(n: OnnxNode, op: OpName, inputs: TensorValue[], attrs: GraphNode['attrs'],
-    params: Record<string, { data: ArrayLike<number>; shape: number[] }>, chw: [number, number, number] | null = null): TensorValue {
+    params: Record<string, { data: ArrayLike<number>; shape: number[] }>, chw: [number, number, number] | null = null,
+    rank = inputs[0].rank): TensorValue {
     const name = this.uniqueName(n.name || n.outputs[0] || n.opType);
     const node: GraphNode = { name, op, inputs: inputs.map((v) => v.name), output: name, attrs, params: {} };
     for (const [key, p] of Object.entries(params)) node.params[key] = this.addParam(p.data, p.shape);
@@ -136,7 +149,7 @@ export class ImportContext {
       this.fail(n, `mapped to ${op}: ${(e as Error).message}`);
     }
     this.nodes.push(node);
-    const out: TensorValue = { kind: 'tensor', name, shape, chw };
+    const out: TensorValue = { kind: 'tensor', name, shape, chw, rank };
     this.values.set(n.outputs[0], out);
     return out;
   }

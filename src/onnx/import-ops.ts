@@ -3,12 +3,12 @@
 import { windowOutputSize } from '../graph/shapes.js';
 import type { OnnxNode } from './model-proto.js';
 import { ImportContext, chwToHwc, onnxShapeOf, type ConstValue, type TensorValue } from './import-context.js';
-import { foldCast, foldConcat, foldConstant, foldGather, foldReshape, foldShape, foldSqueeze } from './const-fold.js';
+import { foldCast, foldConcat, foldConstant, foldGather, foldReshape, foldShape, foldSqueeze, foldTranspose } from './const-fold.js';
 
 type Handler = (ctx: ImportContext, n: OnnxNode) => void;
 
 function rank4(ctx: ImportContext, n: OnnxNode, x: TensorValue): [number, number, number] {
-  if (x.shape.length !== 3) ctx.fail(n, `input has ONNX shape [${onnxShapeOf(x).join(', ')}]; a 4-D NCHW input is required`);
+  if (x.rank !== 4) ctx.fail(n, `input has ONNX shape [${onnxShapeOf(x).join(', ')}]; a 4-D NCHW input is required`);
   return [x.shape[0], x.shape[1], x.shape[2]];
 }
 
@@ -93,11 +93,12 @@ function perChannel(ctx: ImportContext, n: OnnxNode, input: number, x: TensorVal
   const xs = onnxShapeOf(x);
   if (c.dims.length > xs.length) return null;
   const dims = [...new Array<number>(xs.length - c.dims.length).fill(1), ...c.dims];
-  const channels = xs[1];
-  for (let i = 0; i < dims.length; i++) if (i !== 1 && dims[i] !== 1) return null;
-  if (dims[1] !== 1 && dims[1] !== channels) return null;
+  const axis = x.rank === 1 ? 0 : 1;
+  const channels = xs[axis];
+  for (let i = 0; i < dims.length; i++) if (i !== axis && dims[i] !== 1) return null;
+  if (dims[axis] !== 1 && dims[axis] !== channels) return null;
   const v = ctx.floats(n, input);
-  const full = dims[1] === 1 ? new Float32Array(channels).fill(v[0]) : v;
+  const full = dims[axis] === 1 ? new Float32Array(channels).fill(v[0]) : v;
   return x.chw ? chwToHwc(full, x.chw) : full;
 }
 
@@ -195,7 +196,7 @@ const prelu: Handler = (ctx, n) => {
 /** Gemm and MatMul with a constant weight: our dense, with columns permuted after a flatten. */
 function dense(ctx: ImportContext, n: OnnxNode, x: TensorValue, weightRowsOut: (u: number, i: number) => number,
   units: number, bias: Float32Array | null): void {
-  if (x.shape.length !== 1) ctx.fail(n, `input has ONNX shape [${onnxShapeOf(x).join(', ')}]; a 2-D [1, K] input is required`);
+  if (x.rank > 2) ctx.fail(n, `input has ONNX shape [${onnxShapeOf(x).join(', ')}]; a 2-D [1, K] input is required`);
   const K = x.shape[0];
   const w = new Float32Array(units * K);
   for (let u = 0; u < units; u++) {
@@ -205,11 +206,12 @@ function dense(ctx: ImportContext, n: OnnxNode, x: TensorValue, weightRowsOut: (
   }
   const params: Record<string, { data: ArrayLike<number>; shape: number[] }> = { weight: { data: w, shape: [units, K] } };
   if (bias) params.bias = { data: bias, shape: [units] };
-  ctx.emit(n, 'dense', [x], { units }, params);
+  ctx.emit(n, 'dense', [x], { units }, params, null, x.rank);
 }
 
 const gemm: Handler = (ctx, n) => {
   const x = ctx.tensor(n, 0);
+  if (x.rank !== 2) ctx.fail(n, `A has ONNX shape [${onnxShapeOf(x).join(', ')}]; Gemm needs a 2-D [1, K] input`);
   if (ctx.attrInt(n, 'transA', 0) !== 0) ctx.fail(n, 'unsupported attribute transA=1');
   const b = ctx.constant(n, 1);
   if (b.dims.length !== 2) ctx.fail(n, `B has dims [${b.dims.join(', ')}], expected 2-D`, 'BAD_ONNX');
@@ -243,9 +245,9 @@ const matmul: Handler = (ctx, n) => {
 
 /** Our flatten of a feature map; the result remembers the CHW order ONNX expects. */
 function flattenTensor(ctx: ImportContext, n: OnnxNode, x: TensorValue): void {
-  if (x.shape.length === 1) { ctx.alias(n, x); return; }
+  if (x.shape.length === 1) { ctx.alias(n, { ...x, rank: 2 }); return; }
   const [H, W, C] = x.shape;
-  ctx.emit(n, 'flatten', [x], {}, {}, C > 1 && H * W > 1 ? [C, H, W] : null);
+  ctx.emit(n, 'flatten', [x], {}, {}, C > 1 && H * W > 1 ? [C, H, W] : null, 2);
 }
 
 const flatten: Handler = (ctx, n) => {
@@ -258,8 +260,9 @@ const flatten: Handler = (ctx, n) => {
     foldReshape(ctx, n, [lead, v.tensor.data.length / Math.max(lead, 1)]);
     return;
   }
-  const rank = onnxShapeOf(v).length;
+  const rank = v.rank;
   const axis = axisRaw < 0 ? axisRaw + rank : axisRaw;
+  if (rank === 1) ctx.fail(n, 'Flatten of an unbatched vector is not supported');
   // With batch 1, flattening from axis 0 or 1 gives the same [1, N].
   if (axis !== 0 && axis !== 1) ctx.fail(n, `unsupported attribute axis=${axisRaw} (only 0 or 1 keep the batch dimension first)`);
   flattenTensor(ctx, n, v);
@@ -279,13 +282,13 @@ const reshape: Handler = (ctx, n) => {
     ctx.fail(n, `cannot reshape [${inDims.join(', ')}] to [${requested.join(', ')}]`, 'SHAPE_MISMATCH');
   }
   if (v.kind === 'const') { foldReshape(ctx, n, dims); return; }
-  if (dims[0] !== 1) ctx.fail(n, `reshape to [${dims.join(', ')}] changes the batch dimension`);
+  if (dims[0] !== 1 || v.rank === 1) ctx.fail(n, `reshape of [${inDims.join(', ')}] to [${dims.join(', ')}] changes the batch dimension`);
   if (dims.length === 2) { flattenTensor(ctx, n, v); return; }
   if (dims.length === 4) {
     const [, C, H, W] = dims;
-    if (v.shape.length === 3 && v.shape[0] === H && v.shape[1] === W && v.shape[2] === C) { ctx.alias(n, v); return; }
+    if (v.rank === 4 && v.shape[0] === H && v.shape[1] === W && v.shape[2] === C) { ctx.alias(n, v); return; }
     const sameOrder = (v.chw && v.chw[0] === C && v.chw[1] === H && v.chw[2] === W) || (!v.chw && (C === 1 || H * W === 1));
-    if (v.shape.length === 1 && sameOrder) { ctx.emit(n, 'reshape', [v], { shape: [H, W, C] }, {}); return; }
+    if (v.shape.length === 1 && sameOrder) { ctx.emit(n, 'reshape', [v], { shape: [H, W, C] }, {}, null, 4); return; }
   }
   ctx.fail(n, `reshape of [${inDims.join(', ')}] to [${dims.join(', ')}] cannot be expressed in NHWC layout`);
 };
@@ -293,11 +296,13 @@ const reshape: Handler = (ctx, n) => {
 function softmax(op: 'softmax' | 'logSoftmax'): Handler {
   return (ctx, n) => {
     const x = ctx.tensor(n, 0);
-    const rank = x.shape.length + 1;
+    const rank = x.rank;
     const raw = ctx.attrInt(n, 'axis', ctx.opset >= 13 ? -1 : 1);
     const axis = raw < 0 ? raw + rank : raw;
-    // Before opset 13 the axis means "flatten from here and normalise over the rest".
-    const overChannels = rank === 2 ? axis === 1 : ctx.opset >= 13 ? axis === 1 : axis === 1 && x.shape[0] * x.shape[1] === 1;
+    // Our softmax runs over channels (ONNX axis 1; axis 0 of an unbatched vector). Before opset 13
+    // the axis means "flatten from here and normalise over the rest", the same only if H = W = 1.
+    const overChannels = rank === 1 ? axis === 0 : rank === 2 ? axis === 1
+      : ctx.opset >= 13 ? axis === 1 : axis === 1 && x.shape[0] * x.shape[1] === 1;
     if (!overChannels) ctx.fail(n, `unsupported attribute axis=${raw} for input [${onnxShapeOf(x).join(', ')}] (softmax over channels only)`);
     ctx.emit(n, op, [x], {}, {}, x.chw);
   };
@@ -306,13 +311,14 @@ function softmax(op: 'softmax' | 'logSoftmax'): Handler {
 const concat: Handler = (ctx, n) => {
   if (n.inputs.every((_, i) => ctx.get(n, i).kind === 'const')) { foldConcat(ctx, n); return; }
   const xs = n.inputs.map((_, i) => ctx.tensor(n, i));
-  const rank = xs[0].shape.length + 1;
+  const rank = xs[0].rank;
   const raw = ctx.attrInt(n, 'axis', 1);
   const axis = raw < 0 ? raw + rank : raw;
-  if (axis === 0) ctx.fail(n, 'concatenation along the batch axis is not supported');
-  if (xs.some((x) => x.chw)) ctx.fail(n, 'concatenation of flattened feature maps is not supported');
-  // ONNX axes 1, 2, 3 of NCHW are our axes 2 (C), 0 (H), 1 (W); rank 2's axis 1 is our 0.
-  const ours = rank === 4 ? [0, 2, 0, 1][axis] : 0;
+  if (axis === 0 && rank > 1) ctx.fail(n, 'concatenation along the batch axis is not supported');
+  if (xs.some((x) => x.chw || x.rank !== rank)) ctx.fail(n, 'concatenation of flattened feature maps or of mixed ranks is not supported');
+  // ONNX axes 1, 2, 3 of NCHW are our axes 2 (C), 0 (H), 1 (W); of NCW 2 (C), 1 (W); rank 2's axis 1
+  // and rank 1's axis 0 are our 0.
+  const ours = rank === 4 ? [0, 2, 0, 1][axis] : rank === 3 ? [0, 2, 1][axis] : 0;
   ctx.emit(n, 'concat', xs, { axis: ours }, {});
 };
 
@@ -354,4 +360,8 @@ export const HANDLERS: Record<string, Handler> = {
   Unsqueeze: (ctx, n) => foldSqueeze(ctx, n, true),
   Squeeze: (ctx, n) => foldSqueeze(ctx, n, false),
   Cast: foldCast,
+  Transpose: (ctx, n) => {
+    if (ctx.get(n, 0).kind !== 'const') ctx.fail(n, 'Transpose of a computed tensor is not supported (only of constants)');
+    foldTranspose(ctx, n);
+  },
 };

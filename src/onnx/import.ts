@@ -5,14 +5,14 @@
 //   Gemm / MatMul with constant weights, Add / Mul of two tensors, Add / Sub / Mul / Div by a
 //   per-channel or scalar constant (as an affine batchnorm), Concat, Flatten, Reshape, Dropout,
 //   Identity, Softmax, LogSoftmax, and the constant-only Constant / Shape / Gather / Unsqueeze /
-//   Squeeze / Concat / Cast chains exporters build around a flatten, which are folded.
-// The model must be static with batch 1 and one float input and output of rank 4 (NCHW) or 2.
+//   Squeeze / Concat / Cast / Transpose chains exporters build around a flatten, which are folded.
+// The model must be static with batch 1 and one float input and output: NCHW, NCW, [1, F] or [F].
 // Layout: NCHW -> NHWC, conv weights OIHW -> OHWI, dense columns after a flatten CHW -> HWC order.
 import { TinyconvError } from '../format/errors.js';
 import type { FloatModel } from '../graph/types.js';
 import { inferShapes } from '../graph/shapes.js';
 import { parseOnnxModel, type OnnxModel } from './model-proto.js';
-import { ImportContext, onnxShapeOf } from './import-context.js';
+import { ImportContext, onnxShapeOf, ourShapeOf } from './import-context.js';
 import { HANDLERS } from './import-ops.js';
 import { DT_FLOAT, dataTypeName, type OnnxTensor } from './tensor-proto.js';
 
@@ -63,11 +63,11 @@ export function importOnnxModel(model: OnnxModel, options: OnnxImportOptions = {
     fail('UNSUPPORTED_ONNX', `input '${input.name}' has a symbolic or unknown shape [${(input.dims ?? []).map((d) => d ?? '?').join(', ')}]; give the shape explicitly`);
   }
   const onnxIn = dims as number[];
-  if (onnxIn[0] !== 1) fail('UNSUPPORTED_ONNX', `input '${input.name}' has batch ${onnxIn[0]}; only batch 1 is supported`);
-  if (onnxIn.length !== 4 && onnxIn.length !== 2) fail('UNSUPPORTED_ONNX', `input '${input.name}' has rank ${onnxIn.length}; only NCHW (4) or [1, F] (2) inputs are supported`);
-  const ourIn = onnxIn.length === 4 ? [onnxIn[2], onnxIn[3], onnxIn[1]] : [onnxIn[1]];
+  if (onnxIn.length < 1 || onnxIn.length > 4) fail('UNSUPPORTED_ONNX', `input '${input.name}' has rank ${onnxIn.length}; only NCHW (4), NCW (3), [1, F] (2) or [F] (1) inputs are supported`);
+  if (onnxIn.length > 1 && onnxIn[0] !== 1) fail('UNSUPPORTED_ONNX', `input '${input.name}' has batch ${onnxIn[0]}; only batch 1 is supported`);
+  const ourIn = ourShapeOf(onnxIn);
   const inputName = ctx.uniqueName(input.name || 'input');
-  ctx.values.set(input.name, { kind: 'tensor', name: inputName, shape: ourIn, chw: null });
+  ctx.values.set(input.name, { kind: 'tensor', name: inputName, shape: ourIn, chw: null, rank: onnxIn.length });
 
   for (const n of g.nodes) {
     if (n.domain !== '' && n.domain !== 'ai.onnx') ctx.fail(n, `unsupported op type '${n.domain}.${n.opType}'`);

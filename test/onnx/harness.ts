@@ -29,9 +29,11 @@ export function onnxLayoutRunner(model: FloatModel): (item: ArrayLike<number>) =
   const inShape = meta.onnxInput.shape;
   const outShape = meta.onnxOutput.shape;
   return (item) => {
-    const x = inShape.length === 4 ? chwToNhwc(item, inShape[1], inShape[2], inShape[3]) : Float32Array.from(item);
+    const x = inShape.length === 4 ? chwToNhwc(item, inShape[1], inShape[2], inShape[3])
+      : inShape.length === 3 ? chwToNhwc(item, inShape[1], 1, inShape[2]) : Float32Array.from(item);
     const y = exec(x);
     if (outShape.length === 4) return nhwcToChw(y, outShape[1], outShape[2], outShape[3]);
+    if (outShape.length === 3) return nhwcToChw(y, outShape[1], 1, outShape[2]);
     const chw = meta.onnxOutput.flattenedHwcOf;
     return chw ? nhwcToChw(y, chw[0], chw[1], chw[2]) : y;
   };

@@ -47,7 +47,7 @@ function prepare(dir: string, set: { inputs: OnnxTensor[] }) {
   const constantInputs: Record<string, OnnxTensor> = {};
   for (let i = 1; i < graphInputs.length && i < set.inputs.length; i++) constantInputs[graphInputs[i]] = set.inputs[i];
   const first = set.inputs[0];
-  const inputShape = [1, ...first.dims.slice(1)];
+  const inputShape = first.dims.length === 1 ? first.dims : [1, ...first.dims.slice(1)];
   try {
     return { run: onnxLayoutRunner(importOnnxModel(model, { constantInputs, inputShape })) };
   } catch (e) {
@@ -68,14 +68,15 @@ describe.skipIf(!present)('ONNX node tests via import + float executor', () => {
     it(c.name, () => {
       for (const set of sets) {
         const prepared = prepare(c.dir, set);
-        if (!('run' in prepared)) throw new Error(String(prepared.reason));
+        if (!prepared.run) throw new Error(String(prepared.reason));
+        const run = prepared.run;
         const x = tensorToFloat32(set.inputs[0]);
         const y = tensorToFloat32(set.output);
-        const batch = set.inputs[0].dims[0];
+        const batch = set.inputs[0].dims.length === 1 ? 1 : set.inputs[0].dims[0];
         const inItem = x.length / batch;
         const outItem = y.length / batch;
         for (let b = 0; b < batch; b++) {
-          const got = prepared.run(x.subarray(b * inItem, (b + 1) * inItem));
+          const got = run(x.subarray(b * inItem, (b + 1) * inItem));
           const err = maxAbsDiff(got, y.subarray(b * outItem, (b + 1) * outItem));
           worst[c.name] = Math.max(worst[c.name] ?? 0, err);
           expect(err, `${c.name} batch item ${b}`).toBeLessThanOrEqual(TOLERANCE);
