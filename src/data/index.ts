@@ -5,3 +5,4 @@ export * from './random.js';
 export * from './split.js';
 export * from './normalize.js';
 export * from './augment.js';
+export * from './resize.js';

@@ -1,0 +1,70 @@
+// Checkpoints: everything needed to continue a run exactly (parameters, batchnorm statistics,
+// optimiser slots, the epoch reached, the recipe), in one JSON file written atomically (temp file +
+// rename), so a crash or a NaN never leaves a half-written checkpoint behind.
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { TinyconvError } from '../format/errors.js';
+import type { OptimizerState } from './optimizers.js';
+
+export interface EpochRecord {
+  epoch: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  testLoss: number;
+  testAccuracy: number;
+  seconds: number;
+  learningRate: number;
+}
+
+export interface Checkpoint {
+  format: 'tinyconv-checkpoint';
+  version: 1;
+  /** The options that must match to resume (model, knobs, data, batch, optimizer, seed...). */
+  recipe: Record<string, unknown>;
+  epochsDone: number;
+  step: number;
+  history: EpochRecord[];
+  normalization: { pixelScale: number; mean: number[]; std: number[] };
+  params: Float32Array;
+  buffers: Float32Array;
+  optimizer: OptimizerState;
+}
+
+function b64(a: Float32Array): string {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+}
+
+function unb64(s: string): Float32Array {
+  const bytes = Buffer.from(s, 'base64');
+  const out = new Float32Array(bytes.length / 4);
+  new Uint8Array(out.buffer).set(bytes);
+  return out;
+}
+
+export function writeCheckpoint(path: string, c: Checkpoint): void {
+  const json = JSON.stringify({
+    ...c, params: b64(c.params), buffers: b64(c.buffers),
+    optimizer: { step: c.optimizer.step, slots: c.optimizer.slots.map(b64) },
+  });
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, json);
+  renameSync(tmp, path);
+}
+
+export function readCheckpoint(path: string): Checkpoint {
+  if (!existsSync(path)) throw new TinyconvError('TRAIN_NO_CHECKPOINT', `--resume: no checkpoint at ${path}`);
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    throw new TinyconvError('TRAIN_BAD_CHECKPOINT', `${path}: not a readable checkpoint (${(e as Error).message})`);
+  }
+  if (raw.format !== 'tinyconv-checkpoint' || raw.version !== 1) {
+    throw new TinyconvError('TRAIN_BAD_CHECKPOINT', `${path}: not a tinyconv checkpoint (format ${String(raw.format)}, version ${String(raw.version)})`);
+  }
+  const opt = raw.optimizer as { step: number; slots: string[] };
+  return {
+    ...(raw as unknown as Checkpoint),
+    params: unb64(raw.params as string), buffers: unb64(raw.buffers as string),
+    optimizer: { step: opt.step, slots: opt.slots.map(unb64) },
+  };
+}
