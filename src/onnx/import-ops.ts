@@ -324,6 +324,14 @@ const concat: Handler = (ctx, n) => {
 
 const identity: Handler = (ctx, n) => ctx.alias(n, ctx.get(n, 0));
 
+/** Pad: only the all-zero padding PyTorch emits before AveragePool is supported (as identity). */
+const pad: Handler = (ctx, n) => {
+  const x = ctx.tensor(n, 0);
+  const pads = ctx.has(n, 1) ? ctx.ints(n, 1) : ctx.attrInts(n, 'pads', []) ?? [];
+  if (pads.some((p) => p !== 0)) ctx.fail(n, `non-zero padding ${JSON.stringify(pads)} is not supported (only the pads of a following Conv or pool are)`);
+  ctx.alias(n, x);
+};
+
 export const HANDLERS: Record<string, Handler> = {
   Conv: conv,
   BatchNormalization: batchNorm,
@@ -352,6 +360,7 @@ export const HANDLERS: Record<string, Handler> = {
   Reshape: reshape,
   Dropout: identity,
   Identity: identity,
+  Pad: pad,
   Softmax: softmax('softmax'),
   LogSoftmax: softmax('logSoftmax'),
   Constant: foldConstant,

@@ -4,7 +4,7 @@
 //   MaxPool / AveragePool (ceil_mode, count_include_pad, no dilation), GlobalAveragePool,
 //   Gemm / MatMul with constant weights, Add / Mul of two tensors, Add / Sub / Mul / Div by a
 //   per-channel or scalar constant (as an affine batchnorm), Concat, Flatten, Reshape, Dropout,
-//   Identity, Softmax, LogSoftmax, and the constant-only Constant / Shape / Gather / Unsqueeze /
+//   Identity, Pad (all-zero only), Softmax, LogSoftmax, and the constant-only Constant / Shape / Gather / Unsqueeze /
 //   Squeeze / Concat / Cast / Transpose chains exporters build around a flatten, which are folded.
 // The model must be static with batch 1 and one float input and output: NCHW, NCW, [1, F] or [F].
 // Layout: NCHW -> NHWC, conv weights OIHW -> OHWI, dense columns after a flatten CHW -> HWC order.

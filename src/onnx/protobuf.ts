@@ -120,7 +120,11 @@ export class ProtoReader {
     if (wire === WIRE_VARINT) this.readVarint();
     else if (wire === WIRE_FIXED64) { this.need(8, 'fixed64'); this.pos += 8; }
     else if (wire === WIRE_FIXED32) { this.need(4, 'fixed32'); this.pos += 4; }
-    else if (wire === WIRE_BYTES) this.pos += this.readLength();
+    else if (wire === WIRE_BYTES) {
+      // Not `this.pos += this.readLength()`: that would add to the position before the length.
+      const n = this.readLength();
+      this.pos += n;
+    }
     else this.fail(`cannot skip wire type ${wire}`);
   }
 

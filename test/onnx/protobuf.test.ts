@@ -28,6 +28,13 @@ describe('protobuf wire reader', () => {
     expect(seen).toEqual([150, 'hi']);
     expect(list).toEqual([1, 2, 3]);
   });
+  it('skips unknown length-delimited fields past their whole value', () => {
+    // field 2 bytes "abc" (skipped), then field 1 varint 7
+    const r = new ProtoReader(bytes(0x12, 0x03, 0x61, 0x62, 0x63, 0x08, 0x07));
+    const seen: number[] = [];
+    readFields(r, (f, w) => { if (f === 1) seen.push(r.readVarint()); else r.skip(w); });
+    expect(seen).toEqual([7]);
+  });
   it('corrupt input gives byte offsets, never a hang', () => {
     expect(() => new ProtoReader(bytes(0x80, 0x80)).readVarint()).toThrow(/truncated varint at byte offset 0/);
     expect(() => new ProtoReader(bytes(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01)).readVarint()).toThrow(/longer than 10 bytes/);
