@@ -86,9 +86,9 @@ export function evaluate(model: FloatModel, int8Bytes: Uint8Array, data: Dataset
   const int8: Model = loadModel(int8Bytes);
   checkModelPair(graph, int8.spec, floatPath, int8Path);
   const outputSize = int8.outputShape.reduce((p, v) => p * v, 1);
-  checkDatasetFits(data, graph.input.shape, outputSize);
-
   const count = Math.min(data.count, options.limit ?? data.count);
+  checkDatasetFits(data, graph.input.shape, outputSize, count);
+
   const sqnrSamples = Math.min(count, options.sqnrSamples ?? 8);
   const pixelsPer = data.height * data.width * data.channels;
   const run = createExecutor(model);

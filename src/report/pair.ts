@@ -50,13 +50,19 @@ export function checkModelPair(graph: FloatGraph, spec: ModelSpec, floatPath: st
   }
 }
 
-/** Checks the dataset's image size and class count against the model input and output. */
-export function checkDatasetFits(data: { name: string; height: number; width: number; channels: number; classes: string[] }, inputShape: number[], outputSize: number): void {
+/** Checks the dataset's image size against the model input, and that every label of the first
+ *  `count` samples names one of the model's outputs. */
+export function checkDatasetFits(
+  data: { name: string; height: number; width: number; channels: number; labels: Uint8Array },
+  inputShape: number[], outputSize: number, count: number,
+): void {
   const dataShape = [data.height, data.width, data.channels];
   if (!same(dataShape, inputShape)) {
     throw new TinyconvError('DATASET_MODEL_MISMATCH', `dataset '${data.name}' has ${dataShape.join('x')} images but the model input is ${inputShape.join('x')}`);
   }
-  if (data.classes.length > outputSize) {
-    throw new TinyconvError('DATASET_MODEL_MISMATCH', `dataset '${data.name}' has ${data.classes.length} classes but the model outputs ${outputSize} values`);
+  for (let i = 0; i < count; i++) {
+    if (data.labels[i] >= outputSize) {
+      throw new TinyconvError('DATASET_MODEL_MISMATCH', `dataset '${data.name}': sample ${i} has label ${data.labels[i]} but the model has only ${outputSize} outputs`);
+    }
   }
 }

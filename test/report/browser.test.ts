@@ -7,6 +7,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { renderHtml } from '../../src/report/html.js';
 import { syntheticReport } from './synthetic.js';
+import { evaluate } from '../../src/report/evaluate.js';
+import { readFloatModel } from '../../src/graph/io.js';
+import { loadDataset } from '../../src/data/datasets.js';
+import { readFileSync } from 'node:fs';
+import { writeTinyFixture } from './tiny-model.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -74,6 +79,31 @@ describe.skipIf(!hasChromium)('report in headless Chromium', () => {
     expect(sizes.every((w) => w > 0)).toBe(true);
     await page.screenshot({ path: join(outDir, 'synthetic.png'), fullPage: true });
     await check.close();
+    await page.close();
+  });
+
+  it('renders a report measured on a real (tiny) int8 model', async () => {
+    mkdirSync(outDir, { recursive: true });
+    const fx = writeTinyFixture(join(outDir, 'tiny'));
+    const data = loadDataset(fx.dataDir, 'test', { log: () => {} });
+    const report = evaluate(readFloatModel(fx.floatPath), readFileSync(fx.int8Path), data, { progress: false });
+    const file = join(outDir, 'tiny.html');
+    writeFileSync(file, renderHtml(report));
+    const page = await browser.newPage({ javaScriptEnabled: false, viewport: { width: 1200, height: 900 } });
+    await page.goto(pathToFileURL(file).href);
+    const charts: ChartInfo[] = await page.$$eval('svg.chart', (svgs: SVGSVGElement[]) =>
+      svgs.map((s) => {
+        const r = s.getBoundingClientRect();
+        return { kind: s.getAttribute('data-chart') ?? '', width: r.width, height: r.height, bars: s.querySelectorAll('rect.bar').length,
+          cells: s.querySelectorAll('rect.cell').length, tiles: s.querySelectorAll('image.tile').length };
+      }),
+    );
+    for (const c of charts) expect(c.width * c.height).toBeGreaterThan(200);
+    const heatmaps = charts.filter((c) => c.kind === 'heatmap');
+    expect(heatmaps.map((c) => c.cells)).toEqual([16, 16]);
+    expect(charts.find((c) => c.kind === 'bar')?.bars).toBe(report.sqnr.layers.length);
+    expect(charts.filter((c) => c.kind === 'featuremap').map((c) => c.tiles)).toEqual(report.featureMaps!.layers.map((l) => l.channels.length));
+    await page.screenshot({ path: join(outDir, 'tiny.png'), fullPage: true });
     await page.close();
   });
 });

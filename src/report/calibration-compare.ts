@@ -1,0 +1,89 @@
+// Quantizes the same float model once per calibration method (minmax / percentile / mse) and weight
+// granularity (per-channel / per-tensor), runs each int8 model over the same images, and reports
+// accuracy and agreement with the float predictions: which choice matters for this network.
+import type { Dataset } from '../data/datasets.js';
+import type { FloatModel } from '../graph/types.js';
+import { createExecutor } from '../graph/execute.js';
+import { convertToInt8 } from '../convert/index.js';
+import { writeModel } from '../format/writer.js';
+import { loadModel } from '../runtime/index.js';
+import { accuracy, agreement, argmax } from './metrics.js';
+import { preprocessInto } from './evaluate.js';
+import type { CalibrationRow } from './types.js';
+
+export type Method = 'minmax' | 'percentile' | 'mse';
+export const METHODS: Method[] = ['minmax', 'percentile', 'mse'];
+/** What `tinyconv quantize` uses when no --method is given. */
+export const DEFAULT_METHOD: Method = 'percentile';
+
+/** The first `count` images of `data`, preprocessed as the float graph records. */
+export function calibrationSamples(model: FloatModel, data: Dataset, count: number): Float32Array[] {
+  const n = Math.min(count, data.count);
+  const size = data.height * data.width * data.channels;
+  const out: Float32Array[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = new Float32Array(size);
+    preprocessInto(data.images.subarray(i * size, (i + 1) * size), data.channels, model.graph.preprocess, x);
+    out.push(x);
+  }
+  return out;
+}
+
+/** Float top-1 predictions for the first `count` images. */
+export function floatPredictions(model: FloatModel, data: Dataset, count: number): Int32Array {
+  const run = createExecutor(model);
+  const size = data.height * data.width * data.channels;
+  const x = new Float32Array(size);
+  const pred = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    preprocessInto(data.images.subarray(i * size, (i + 1) * size), data.channels, model.graph.preprocess, x);
+    pred[i] = argmax(run(x));
+  }
+  return pred;
+}
+
+/** int8 top-1 predictions of a .tcm for the first `count` images. */
+export function int8Predictions(bytes: Uint8Array, data: Dataset, count: number): Int32Array {
+  const m = loadModel(bytes);
+  const size = data.height * data.width * data.channels;
+  const pred = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    m.setInput(data.images.subarray(i * size, (i + 1) * size));
+    m.run();
+    pred[i] = argmax(m.output);
+  }
+  return pred;
+}
+
+export interface CompareOptions {
+  calibrationCount?: number;
+  /** Evaluate on the first N test images. */
+  limit?: number;
+  /** Float predictions already computed by the caller (saves a pass). */
+  floatPredicted?: Int32Array;
+  /** Called before each configuration (for progress lines). */
+  onConfig?: (index: number, total: number, method: Method, perChannel: boolean) => void;
+}
+
+export function compareCalibration(model: FloatModel, calibration: Dataset, test: Dataset, options: CompareOptions = {}): { calibrationCount: number; rows: CalibrationRow[] } {
+  const calibrationCount = Math.min(options.calibrationCount ?? 500, calibration.count);
+  const count = Math.min(test.count, options.limit ?? test.count);
+  const samples = calibrationSamples(model, calibration, calibrationCount);
+  const floatPred = options.floatPredicted ?? floatPredictions(model, test, count);
+  const labels = test.labels.subarray(0, count);
+  const rows: CalibrationRow[] = [];
+  const configs: [Method, boolean][] = [];
+  for (const perChannel of [true, false]) for (const method of METHODS) configs.push([method, perChannel]);
+  configs.forEach(([method, perChannel], k) => {
+    options.onConfig?.(k, configs.length, method, perChannel);
+    const spec = convertToInt8(model, samples, { method, perChannel, calibrationCount });
+    const pred = int8Predictions(writeModel(spec), test, count);
+    rows.push({
+      method, perChannel,
+      int8: accuracy(pred, labels),
+      agreement: agreement(floatPred, pred),
+      isDefault: method === DEFAULT_METHOD && perChannel,
+    });
+  });
+  return { calibrationCount, rows };
+}
