@@ -423,6 +423,14 @@ class Importer {
     if (axes.join() !== '1,2') throw this.unsupported(`MEAN over axes [${axes.join(', ')}] is not supported; only the spatial mean (axes 1 and 2) maps to a global average pool`);
     if (product(this.spec(out).shape) !== inShape[2]) throw this.bad(`output ${shapeText(this.spec(out).shape)} should hold ${inShape[2]} channels`);
     this.sameQuant(ins[0], out, 'MEAN');
+    // TFLM's int8 mean rounds (sum of (q - zp)) / n half away from zero, then adds zp back; our
+    // global pool rounds the raw sum (as TFLite's average pool does). The two agree except on an
+    // exact tie (n even) where subtracting zp flips the sign, so refuse only that combination.
+    const pixels = inShape[0] * inShape[1];
+    const zp = this.spec(ins[0]).zeroPoint;
+    if (pixels % 2 === 0 && zp !== 0) {
+      throw this.unsupported(`MEAN over an even number of pixels (${inShape[0]}x${inShape[1]}) with zero point ${zp} cannot be reproduced bit-exactly by the global average pool`);
+    }
     this.ops.push({ type: OP_GLOBAL_AVG_POOL, inputs: ins, outputs: [out], ...this.name(out), actMin: -128, actMax: 127 });
   }
 

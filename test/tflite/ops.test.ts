@@ -354,6 +354,13 @@ describe('TFLite import errors', () => {
       .toMatch(/op 0 DEQUANTIZE: DEQUANTIZE is only supported at the model output/);
   });
 
+  it('refuses a MEAN whose rounding the global pool cannot reproduce exactly (even pixel count, zero point != 0)', () => {
+    const mean = (zp: number) => io([{ builtin: MEAN, inputs: [0, 1], outputs: [2], options: [u8(1)] }],
+      [act([1, 2, 2, 3], 0.1, zp), { shape: [2], type: INT32, data: Int32Array.from([1, 2]) }, act([1, 1, 1, 3], 0.1, zp)]);
+    expect(error(mean(5))).toMatch(/op 0 MEAN: MEAN over an even number of pixels \(2x2\) with zero point 5/);
+    expect(error(mean(0))).toBe('no error');
+  });
+
   it('refuses a model with two inputs', () => {
     expect(error({ tensors: [act([1, 2], 0.1, 0), act([1, 2], 0.1, 0), act([1, 2], 0.1, 0)], inputs: [0, 1], outputs: [2],
       ops: [{ builtin: ADD, inputs: [0, 1], outputs: [2] }] }))
