@@ -8,6 +8,8 @@
 // - mse: the range minimising the int8 quantization error over the histogram (mse-range.ts).
 // Whatever the method, the range is widened to include 0 (real 0 must be exact, see quant-params.ts),
 // and ReLU6 outputs (relu6, or clip with [0, 6]) use exactly [0, 6] as the contract requires.
+// The graph input always uses its observed min/max: its values are preprocessed pixels whose
+// extremes (black and white) are common, not outliers, and clipping them gains nothing.
 import { TinyconvError } from '../format/errors.js';
 import { createExecutor } from '../graph/execute.js';
 import { elementCount } from '../graph/shapes.js';
@@ -98,6 +100,7 @@ export function calibrate(model: FloatModel, samples: SampleSource, options: Cal
   }
   const ranges: Record<string, TensorRange> = Object.create(null);
   for (const name of Object.keys(hists)) ranges[name] = rangeFromHistogram(hists[name], method, percentile);
+  ranges[graph.input.name] = rangeFromHistogram(hists[graph.input.name], 'minmax');
   for (const node of graph.nodes) {
     const interval = activationInterval(node);
     if (interval && isRelu6Interval(interval)) ranges[node.output] = { min: 0, max: 6 };

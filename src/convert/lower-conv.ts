@@ -7,7 +7,7 @@ import { fusedInterval, type RealInterval } from './fuse-activations.js';
 import { Lowering, unsupported } from './lowering.js';
 import { addParams } from './lower-ops.js';
 import { activationClamp, chooseActivationQuant, dequantize, type ActivationQuant } from './quant-params.js';
-import { quantizeBias, quantizeWeights, requantMultipliers } from './quantize-weights.js';
+import { biasScaleFloor, quantizeBias, quantizeWeights, requantMultipliers } from './quantize-weights.js';
 import { readOptionalParam, readParam } from './weights.js';
 
 const NO_CLAMP: RealInterval = { min: -Infinity, max: Infinity };
@@ -36,7 +36,7 @@ interface DepthwiseArgs {
 }
 
 function emitDepthwise(ctx: Lowering, d: DepthwiseArgs): void {
-  const w = quantizeWeights(d.weightsHWO, d.outC, (i) => i % d.outC, ctx.options.perChannel);
+  const w = quantizeWeights(d.weightsHWO, d.outC, (i) => i % d.outC, ctx.options.perChannel, biasScaleFloor(d.bias, d.outC, d.inQuant.scale));
   ctx.emit({
     type: OP_DEPTHWISE_CONV2D, name: d.name, inputs: [d.input], outputs: [d.output], ...d.win,
     dilationH: d.dilation[0], dilationW: d.dilation[1], depthMultiplier: d.depthMultiplier,
@@ -72,7 +72,7 @@ export function lowerConv(ctx: Lowering, node: GraphNode): void {
     return;
   }
   const perOut = w.length / outC;
-  const q = quantizeWeights(w, outC, (i) => Math.floor(i / perOut), ctx.options.perChannel);
+  const q = quantizeWeights(w, outC, (i) => Math.floor(i / perOut), ctx.options.perChannel, biasScaleFloor(bias, outC, inQuant.scale));
   ctx.emit({
     type: OP_CONV2D, name: node.name, inputs: [input], outputs: [output], ...window(a),
     dilationH: a.dilation[0], dilationW: a.dilation[1], groups: a.groups,
@@ -90,7 +90,7 @@ export function lowerDense(ctx: Lowering, node: GraphNode): void {
   const perOut = w.length / units;
   const inQuant = ctx.quantOf(node.inputs[0]);
   const outQuant = ctx.quantOf(node.output);
-  const q = quantizeWeights(w, units, (i) => Math.floor(i / perOut), ctx.options.perChannel);
+  const q = quantizeWeights(w, units, (i) => Math.floor(i / perOut), ctx.options.perChannel, biasScaleFloor(bias, units, inQuant.scale));
   ctx.emit({
     type: OP_DENSE, name: node.name, inputs: [ctx.tensor(node.inputs[0])], outputs: [ctx.tensor(node.output)],
     ...activationClamp(outQuant, fusedInterval(node)),

@@ -114,6 +114,14 @@ describe('calibrate', () => {
     expect(cal.ranges.r.max).toBeCloseTo(4.9, 5);
   });
 
+  it('keeps the graph input at its observed min/max whatever the method', () => {
+    const { model: m } = model();
+    const samples = Array.from({ length: 2000 }, (_, i) => Float32Array.from([i === 0 ? 100 : 0.5, 0, -0.5, 1]));
+    const cal = calibrate(m, samples, { method: 'percentile', percentile: 99 });
+    expect(cal.ranges.input).toEqual({ min: -0.5, max: 100 });
+    expect(cal.ranges.flat.max).toBeLessThan(2);
+  });
+
   it('takes samples from a function and honours the count', () => {
     const { model: m } = model();
     let calls = 0;

@@ -66,8 +66,8 @@ describe('conv weights, bias and multipliers', () => {
     const sOut = chooseActivationQuant(0, 6).scale; // fused relu6: exactly [0, 6], not the calibrated [0, 5]
     expect(spec.tensors[spec.output]).toMatchObject({ name: 'out', scale: sOut, zeroPoint: -128 });
     const sW = [f32(1 / 127), f32(0.04 / 127)];
-    // -0.02 / f32(0.04 / 127) is just above -63.5 once the scale is float32.
-    expect(Array.from(op.weights)).toEqual([64, -32, 127, 16, -63, 32, 127, -95]);
+    // TFLite multiplies by a float32 inverse scale: -0.02 * f32(1 / f32(0.04 / 127)) rounds to -63.5 -> -64.
+    expect(Array.from(op.weights)).toEqual([64, -32, 127, 16, -64, 32, 127, -95]);
     expect(Array.from(op.bias)).toEqual([Math.round(0.3 / f32(sIn * sW[0])), -Math.round(0.01 / f32(sIn * sW[1]))]);
     for (let c = 0; c < 2; c++) {
       const m = quantizeMultiplier((f32(sIn) * sW[c]) / f32(sOut));
@@ -95,6 +95,19 @@ describe('conv weights, bias and multipliers', () => {
     expect(op.depthMultiplier).toBe(1);
     expect(Array.from(op.weights)).toEqual([32, -32, 64, 64, 95, -95, 127, 127]);
     expect(Array.from(op.bias)).toEqual([0, 0]);
+  });
+});
+
+describe('bias that would not fit int32', () => {
+  it('raises a nearly-dead channel\'s weight scale instead of overflowing or clamping the bias', () => {
+    const g = new GraphBuilder([4]);
+    const d = g.add('dense', ['input'], {}, { weight: g.param([0.5, -0.5, 1, 0, 1e-9, -1e-9, 0, 0], [2, 4]), bias: g.param([0.1, 1], [2]) }, 'd');
+    const spec = quantizeGraph(g.build(d), { input: { min: -0.01, max: 0.01 }, d: { min: -2, max: 2 } });
+    const op = spec.ops[0] as unknown as { bias: Int32Array; weights: Int8Array };
+    expect(Math.abs(op.bias[1])).toBeLessThanOrEqual(2147483647);
+    expect(op.bias[1]).toBeGreaterThan(2147483647 * 0.99);
+    expect(Array.from(op.weights.slice(4))).toEqual([0, 0, 0, 0]);
+    expect(Array.from(op.weights.slice(0, 4))).toEqual([64, -64, 127, 0]);
   });
 });
 
