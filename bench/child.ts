@@ -77,9 +77,9 @@ async function quietly<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function runModelBenchmark(id: ModelId, options: { runs: number; warmup: number; fixturesDir: string }): Promise<ModelResult> {
+export async function runModelBenchmark(id: ModelId, options: { runs: number; warmup: number; fixturesDir: string; modelsDir: string }): Promise<ModelResult> {
   const distDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-  const model: BenchModel = loadBenchModel(id, options.fixturesDir);
+  const model: BenchModel = loadBenchModel(id, options.fixturesDir, options.modelsDir);
   const runtime = await loadRuntime(distDir);
   const ours = runtime.loadModel(model.tcm);
   const inputTensor = model.spec.tensors[model.spec.input];

@@ -30,10 +30,11 @@ function channelScales(op: Requant, count: number, input: TensorSpec, output: Te
   return scales;
 }
 
-/** The float activation that the int8 clamp [actMin, actMax] on `output` stands for.
- *  A clamp at the int8 limits is saturation, not an activation; a lower bound at real 0 is a ReLU,
- *  and an upper bound within one step of 6 (or a ReLU whose int8 range saturates below 6, as on
- *  person_detect's last pointwise conv) is a ReLU6. Anything else becomes an explicit clip. */
+/** The float activation that the int8 clamp [actMin, actMax] on `output` stands for, read at face
+ *  value: a bound at the int8 limit is saturation, not an activation (so no bound); a lower bound at
+ *  real 0 is a ReLU, and an upper bound within one step of 6 makes it a ReLU6. Anything else is an
+ *  explicit clip. (A ReLU6 whose int8 range saturates below 6, like person_detect's last pointwise
+ *  conv, reads as a ReLU: the int8 model cannot tell them apart, and both cost the same.) */
 export function activationOf(actMin: number, actMax: number, output: TensorSpec): Activation {
   const s = output.scale;
   const lo = s * (actMin - output.zeroPoint);
@@ -42,7 +43,7 @@ export function activationOf(actMin: number, actMax: number, output: TensorSpec)
   const noLower = actMin === -128 && !lowerIsZero;
   const noUpper = actMax === 127;
   if (noLower && noUpper) return { kind: 'none' };
-  if (lowerIsZero && (Math.abs(hi - 6) <= s || (noUpper && hi < 6))) return { kind: 'relu6' };
+  if (lowerIsZero && Math.abs(hi - 6) <= s) return { kind: 'relu6' };
   if (lowerIsZero && noUpper) return { kind: 'relu' };
   return { kind: 'clip', min: noLower ? -Infinity : lo, max: noUpper ? Infinity : hi };
 }

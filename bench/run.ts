@@ -97,7 +97,7 @@ function bundleLines(ours: BundleSize | null, peers: BundleSize[]): string[] {
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   if (options.child) {
-    const result = await runModelBenchmark(options.child, { runs: options.runs, warmup: options.warmup, fixturesDir });
+    const result = await runModelBenchmark(options.child, { runs: options.runs, warmup: options.warmup, fixturesDir, modelsDir: path.join(repoRoot, 'models') });
     process.stdout.write(`${RESULT_MARKER}${JSON.stringify(result)}\n`);
     // onnxruntime-web keeps handles open; the parent waits for exit.
     process.exit(0);
