@@ -20,7 +20,6 @@ export var H_OUTPUT = 6;
 export var H_OP_COUNT = 7;
 /** Then four (byteOffset, byteLength) pairs: tensors, ops, constants, meta. */
 export var H_SECTIONS = 8;
-export var SECTION_NAMES = ['tensors', 'ops', 'constants', 'meta'];
 
 /** A tensor record: offset, scale (float32), zeroPoint, rank, dims[4] (unused dims are 0). */
 export var TENSOR_WORDS = 8;
@@ -49,6 +48,13 @@ OP_FIELDS[OP_PAD] = fields('padTop padLeft padBottom padRight');
 OP_FIELDS[OP_LUT] = fields('#table');
 OP_FIELDS[OP_SOFTMAX] = fields('inputBetaMultiplier inputBetaLeftShift diffMin');
 OP_FIELDS[OP_REQUANTIZE] = fields('multiplier shift');
+
+/** Words of a parameter block: one per int field, two per array field. */
+export function paramWords(fields: string[]): number {
+  var n = 0;
+  for (var i = 0; i < fields.length; i++) n += /^[#*]/.test(fields[i]) ? 2 : 1;
+  return n;
+}
 
 /** Lower-case op names for messages and tools; index = opcode. */
 export var OP_NAMES = ',conv2d,depthwise_conv2d,dense,max_pool,avg_pool,global_avg_pool,add,mul,concat,reshape,pad,lut,softmax,requantize'.split(',');

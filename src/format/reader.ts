@@ -1,6 +1,7 @@
 // Reads a .tcm v1 file (docs/format.md) into a ModelSpec whose constant arrays (weights, bias,
 // multipliers, tables) are typed-array views into the file's own ArrayBuffer: no copies, unless the
 // caller's Uint8Array starts at an offset that is not a multiple of 4 (then the file is copied once).
+// Views use the platform's byte order: every JS engine we target is little-endian, like the file.
 // Every offset, length, index and shape is checked before use; problems throw a TinyconvError naming
 // the byte offset or op index.
 //
@@ -9,7 +10,7 @@ import { TinyconvError } from './errors.js';
 import { FORMAT_MAGIC, FORMAT_VERSION, ModelSpec, OpSpec, TensorSpec } from './schema.js';
 import {
   HEADER_BYTES, H_MAGIC, H_VERSION, H_FILE_BYTES, H_ARENA_BYTES, H_TENSOR_COUNT, H_INPUT, H_OUTPUT,
-  H_OP_COUNT, H_SECTIONS, SECTION_NAMES, TENSOR_WORDS, OP_FIELDS,
+  H_OP_COUNT, H_SECTIONS, TENSOR_WORDS, OP_FIELDS, paramWords,
 } from './layout.js';
 import { validateModel } from './validate.js';
 
@@ -21,22 +22,24 @@ interface Meta {
   opNames?: string[];
 }
 
+function check(ok: boolean, code: string, msg: string): void {
+  if (!ok) throw new TinyconvError(code, msg);
+}
+
 export function readModel(bytes: ArrayBuffer | Uint8Array): ModelSpec {
   var u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   if (u8.byteOffset & 3) u8 = new Uint8Array(u8); // Int32Array views need 4-byte alignment
-  if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) throw new TinyconvError('BIG_ENDIAN', 'the .tcm runtime needs a little-endian platform');
   var n = u8.byteLength;
-  if (n < HEADER_BYTES) throw new TinyconvError('TRUNCATED', 'file is ' + n + ' bytes, shorter than the ' + HEADER_BYTES + '-byte header');
+  check(n >= HEADER_BYTES, 'TRUNCATED', 'file is ' + n + ' bytes, the header ' + HEADER_BYTES);
   var buf = u8.buffer;
   var base = u8.byteOffset;
   var words = new Int32Array(buf, base, n >> 2);
   var floats = new Float32Array(buf, base, n >> 2);
-  if (words[H_MAGIC] !== FORMAT_MAGIC) throw new TinyconvError('BAD_MAGIC', 'not a .tcm file: bytes 0-3 are not "TCCM"');
-  var version = words[H_VERSION];
-  if (version !== FORMAT_VERSION) throw new TinyconvError('BAD_VERSION', '.tcm version ' + version + ' (byte 4) is not supported, this reader reads version ' + FORMAT_VERSION);
+  check(words[H_MAGIC] === FORMAT_MAGIC, 'BAD_MAGIC', 'not a .tcm file (bytes 0-3 are not "TCCM")');
+  check(words[H_VERSION] === FORMAT_VERSION, 'BAD_VERSION', 'version ' + words[H_VERSION] + ' (byte 4) is not ' + FORMAT_VERSION);
   var fileBytes = words[H_FILE_BYTES];
-  if (fileBytes > n) throw new TinyconvError('TRUNCATED', 'file is ' + n + ' bytes but its header (byte 8) says ' + fileBytes);
-  if (fileBytes < HEADER_BYTES || fileBytes & 3) throw new TinyconvError('BAD_OFFSET', 'file length ' + fileBytes + ' at byte 8 is not a multiple of 4 of at least ' + HEADER_BYTES);
+  check(fileBytes <= n, 'TRUNCATED', 'file is ' + n + ' bytes, byte 8 says ' + fileBytes);
+  check(fileBytes >= HEADER_BYTES && !(fileBytes & 3), 'BAD_OFFSET', 'bad file length at byte 8');
 
   // Sections: [start, end) in bytes, each 4-byte aligned and inside the file.
   var starts: number[] = [];
@@ -45,20 +48,19 @@ export function readModel(bytes: ArrayBuffer | Uint8Array): ModelSpec {
     var at = H_SECTIONS + 2 * s;
     var off = words[at];
     var len = words[at + 1];
-    if (off < HEADER_BYTES || off & 3 || len < 0 || off + len > fileBytes) {
-      throw new TinyconvError('BAD_OFFSET', SECTION_NAMES[s] + ' section [' + off + ', +' + len + ') (header byte ' + 4 * at + ') lies outside the ' + fileBytes + '-byte file');
-    }
+    check(off >= HEADER_BYTES && !(off & 3) && len >= 0 && off + len <= fileBytes, 'BAD_OFFSET',
+      'section at header byte ' + 4 * at + ': [' + off + ', +' + len + ') outside the file');
     starts.push(off);
     ends.push(off + len);
   }
 
   var nt = words[H_TENSOR_COUNT];
   var tensors: TensorSpec[] = [];
-  if (nt < 0 || nt * TENSOR_WORDS * 4 > ends[0] - starts[0]) throw new TinyconvError('BAD_OFFSET', nt + ' tensors (header byte 16) do not fit the tensors section');
+  check(nt >= 0 && nt * TENSOR_WORDS * 4 <= ends[0] - starts[0], 'BAD_OFFSET', 'tensor count at byte 16 overflows its section');
   for (var t = 0; t < nt; t++) {
     var w = (starts[0] >> 2) + t * TENSOR_WORDS;
     var rank = words[w + 3];
-    if (rank < 1 || rank > 4) throw new TinyconvError('BAD_SHAPE', 'tensor ' + t + ' at byte ' + 4 * w + ': rank ' + rank + ' not in [1, 4]');
+    check(rank >= 1 && rank <= 4, 'BAD_SHAPE', 'tensor ' + t + ' at byte ' + 4 * w + ': rank ' + rank);
     var shape: number[] = [];
     for (var d = 0; d < rank; d++) shape.push(words[w + 4 + d]);
     tensors.push({ shape: shape, scale: floats[w + 1], zeroPoint: words[w + 2], offset: words[w] });
@@ -67,45 +69,41 @@ export function readModel(bytes: ArrayBuffer | Uint8Array): ModelSpec {
   // Op records, walked with a word cursor that never passes the end of the ops section.
   var nOps = words[H_OP_COUNT];
   var ops: OpSpec[] = [];
-  var opWhere: number[] = [];
+  var opAt: number[] = [];
   var p = starts[1] >> 2;
   var end = ends[1] >> 2;
-  var constStart = starts[2];
-  var constEnd = ends[2];
   for (var i = 0; i < nOps; i++) {
-    var where = 'op ' + i + ' at byte ' + 4 * p;
-    if (p + 2 > end) throw new TinyconvError('TRUNCATED', where + ': the ops section ends before ' + nOps + ' ops');
+    var where = 'op ' + i + ' at byte ' + 4 * p + ': ';
     var type = words[p];
-    var names = OP_FIELDS[type];
-    if (!names || type < 1) throw new TinyconvError('BAD_OP', where + ': unknown opcode ' + type);
+    var names = type > 0 ? OP_FIELDS[type] : undefined;
     var nIn = words[p + 1];
-    if (nIn < 1 || p + 3 + nIn > end) throw new TinyconvError('BAD_OP', where + ': ' + nIn + ' inputs do not fit the ops section');
-    opWhere.push(4 * p);
+    check(!!names, 'BAD_OP', where + 'opcode ' + type);
+    // The record's length follows from its opcode and input count: check it once, whole.
+    check(nIn >= 1 && p + 3 + nIn + paramWords(names!) <= end, 'TRUNCATED', where + nIn + ' inputs: past the ops section');
+    opAt.push(4 * p);
     var op: any = { type: type, inputs: [], outputs: [] };
     p += 2;
     for (var k = 0; k < nIn; k++) op.inputs.push(words[p++]);
     op.outputs.push(words[p++]);
-    for (var f = 0; f < names.length; f++) {
-      var name = names[f];
+    for (var f = 0; f < names!.length; f++) {
+      var name = names![f];
       var c = name.charAt(0);
-      var isArray = c === '#' || c === '*';
-      if (p + (isArray ? 2 : 1) > end) throw new TinyconvError('TRUNCATED', where + ': parameter ' + name + ' runs past the ops section');
-      if (!isArray) {
+      if (c !== '#' && c !== '*') {
         op[name] = words[p++];
         continue;
       }
-      var elemBytes = c === '*' ? 4 : 1;
-      var at2 = words[p];
+      name = name.substring(1);
+      var size = c === '*' ? 4 : 1;
+      var from = words[p];
       var count = words[p + 1];
-      if (at2 < constStart || at2 & (elemBytes - 1) || count < 0 || at2 + count * elemBytes > constEnd) {
-        throw new TinyconvError('BAD_OFFSET', where + ': ' + name.substring(1) + ' [' + at2 + ', +' + count * elemBytes + ') (byte ' + 4 * p + ') lies outside the constants section');
-      }
-      op[name.substring(1)] = elemBytes === 4 ? new Int32Array(buf, base + at2, count) : new Int8Array(buf, base + at2, count);
+      check(from >= starts[2] && !(from & (size - 1)) && count >= 0 && from + count * size <= ends[2], 'BAD_OFFSET',
+        where + name + ' (byte ' + 4 * p + ') [' + from + ', +' + count * size + ') outside the constants section');
+      op[name] = size === 4 ? new Int32Array(buf, base + from, count) : new Int8Array(buf, base + from, count);
       p += 2;
     }
     ops.push(op);
   }
-  if (p !== end) throw new TinyconvError('BAD_OFFSET', 'ops section has ' + 4 * (end - p) + ' bytes left after op ' + (nOps - 1));
+  check(p === end, 'BAD_OFFSET', 'ops section: ' + 4 * (end - p) + ' bytes left after ' + nOps + ' ops');
 
   var meta = readMeta(u8, starts[3], ends[3]);
   var tn = meta.tensorNames || [];
@@ -122,21 +120,17 @@ export function readModel(bytes: ArrayBuffer | Uint8Array): ModelSpec {
     labels: meta.labels || [],
     name: meta.name || '',
   };
-  validateModel(spec, opWhere);
+  validateModel(spec, opAt);
   return spec;
 }
 
 /** The meta section is ASCII JSON (the writer escapes everything else as \uXXXX). */
 function readMeta(u8: Uint8Array, start: number, end: number): Meta {
   var text = '';
-  for (var i = start; i < end; i++) {
-    if (u8[i] > 126) throw new TinyconvError('BAD_META', 'meta section byte ' + i + ' is not ASCII');
-    text += String.fromCharCode(u8[i]);
-  }
-  if (!text) return {};
+  for (var i = start; i < end; i++) text += String.fromCharCode(u8[i]);
   try {
-    return JSON.parse(text);
+    return text ? JSON.parse(text) : {};
   } catch (e) {
-    throw new TinyconvError('BAD_META', 'meta section at byte ' + start + ' is not valid JSON');
+    throw new TinyconvError('BAD_META', 'meta section at byte ' + start + ' is not JSON');
   }
 }

@@ -5,7 +5,7 @@ import { TinyconvError } from './errors.js';
 import { FORMAT_MAGIC, FORMAT_VERSION, ModelSpec, OpSpec } from './schema.js';
 import {
   HEADER_BYTES, H_MAGIC, H_VERSION, H_FILE_BYTES, H_ARENA_BYTES, H_TENSOR_COUNT, H_INPUT, H_OUTPUT,
-  H_OP_COUNT, H_SECTIONS, TENSOR_WORDS, OP_FIELDS, OP_NAMES,
+  H_OP_COUNT, H_SECTIONS, TENSOR_WORDS, OP_FIELDS, OP_NAMES, paramWords,
 } from './layout.js';
 import { validateModel } from './validate.js';
 
@@ -13,7 +13,7 @@ const align4 = (n: number): number => (n + 3) & ~3;
 
 export function writeModel(spec: ModelSpec): Uint8Array {
   validateModel(spec);
-  const opWords = spec.ops.map((op, i) => 3 + op.inputs.length + fieldsOf(op, i).reduce((n, f) => n + (isArray(f) ? 2 : 1), 0));
+  const opWords = spec.ops.map((op, i) => 3 + op.inputs.length + paramWords(fieldsOf(op, i)));
   const tensorsAt = HEADER_BYTES;
   const opsAt = tensorsAt + spec.tensors.length * TENSOR_WORDS * 4;
   const opsBytes = opWords.reduce((a, b) => a + b, 0) * 4;

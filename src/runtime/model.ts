@@ -75,13 +75,11 @@ export function loadModel(bytes: ArrayBuffer | Uint8Array, options?: LoadOptions
   var arena = options && options.arena;
   if (!arena) arena = new ArrayBuffer(arenaBytes);
   else if (arena.byteLength < arenaBytes) {
-    throw new TinyconvError('BAD_ARENA', 'the given arena has ' + arena.byteLength + ' bytes, the model needs ' + arenaBytes);
+    throw new TinyconvError('BAD_ARENA', 'arena has ' + arena.byteLength + ' bytes, needs ' + arenaBytes);
   }
-  var tensors: Tensor[] = [];
-  for (var t = 0; t < spec.tensors.length; t++) {
-    var s = spec.tensors[t];
-    tensors.push({ shape: s.shape, scale: s.scale, zeroPoint: s.zeroPoint, offset: s.offset, name: s.name, data: new Int8Array(arena, s.offset, shapeSize(s.shape)) });
-  }
+  // The freshly read TensorSpecs become Tensors by gaining their arena view.
+  var tensors = spec.tensors as Tensor[];
+  for (var t = 0; t < tensors.length; t++) tensors[t].data = new Int8Array(arena, tensors[t].offset, shapeSize(tensors[t].shape));
   // Per op: its input tensors (also the Tensor[] concat takes) and its output tensor.
   var ops = spec.ops;
   var opInputs: Tensor[][] = [];
@@ -130,7 +128,7 @@ export function loadModel(bytes: ArrayBuffer | Uint8Array, options?: LoadOptions
   function setInput(data: Uint8Array | Float32Array | ArrayLike<number>): void {
     var n = input.length;
     if (!data || data.length !== n) {
-      throw new TinyconvError('BAD_INPUT', 'setInput: got ' + (data ? data.length : data) + ' values, the input [' + inT.shape + '] takes ' + n);
+      throw new TinyconvError('BAD_INPUT', 'setInput: ' + (data && data.length) + ' values, input takes ' + n);
     }
     if (data instanceof Uint8Array || (typeof Uint8ClampedArray !== 'undefined' && data instanceof Uint8ClampedArray)) {
       for (var i = 0, c = 0; i < n; i++) {
@@ -145,7 +143,7 @@ export function loadModel(bytes: ArrayBuffer | Uint8Array, options?: LoadOptions
   function readOutput(out?: Float32Array): Float32Array {
     var n = output.length;
     if (!out) out = new Float32Array(n);
-    if (out.length < n) throw new TinyconvError('BAD_INPUT', 'readOutput: the array holds ' + out.length + ' values, the output has ' + n);
+    if (out.length < n) throw new TinyconvError('BAD_INPUT', 'readOutput: ' + out.length + ' values, output has ' + n);
     for (var i = 0; i < n; i++) out[i] = outT.scale * (output[i] - outT.zeroPoint);
     return out;
   }

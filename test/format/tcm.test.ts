@@ -35,7 +35,7 @@ describe('.tcm round trip', () => {
   const bytes = writeModel(spec);
 
   it('covers every opcode', () => {
-    const used = new Set(spec.ops.map((o) => o.type));
+    const used = new Set<number>(spec.ops.map((o) => o.type));
     for (let t = 1; t < OP_FIELDS.length; t++) expect(used.has(t), `opcode ${t}`).toBe(true);
   });
 
@@ -53,7 +53,7 @@ describe('.tcm round trip', () => {
   });
 
   it('returns constant arrays as views into the file buffer (no copies)', () => {
-    const buf = bytes.buffer.slice(0);
+    const buf = bytes.buffer.slice(0) as ArrayBuffer;
     const read = readModel(buf);
     const conv = read.ops.find((o) => o.type === OP_CONV2D) as Extract<OpSpec, { type: 1 }>;
     expect(conv.weights.buffer).toBe(buf);
@@ -87,8 +87,8 @@ describe('.tcm bad files', () => {
   const constAt = i32(bytes, 4 * (H_SECTIONS + 4));
 
   it('truncated files name the lengths', () => {
-    expectError(() => readModel(bytes.subarray(0, 10)), 'TRUNCATED', /10 bytes.*64-byte header/);
-    expectError(() => readModel(bytes.slice(0, bytes.length - 4)), 'TRUNCATED', new RegExp(`header \\(byte 8\\) says ${bytes.length}`));
+    expectError(() => readModel(bytes.subarray(0, 10)), 'TRUNCATED', /file is 10 bytes, the header 64/);
+    expectError(() => readModel(bytes.slice(0, bytes.length - 4)), 'TRUNCATED', new RegExp(`byte 8 says ${bytes.length}`));
     for (let cut = 0; cut < bytes.length; cut += 4) {
       expect(() => readModel(bytes.slice(0, cut))).toThrow();
     }
@@ -100,12 +100,12 @@ describe('.tcm bad files', () => {
   });
 
   it('sections outside the file', () => {
-    expectError(() => readModel(setI32(bytes, 4 * (H_SECTIONS + 4), bytes.length + 64)), 'BAD_OFFSET', /constants section.*header byte 48/);
-    expectError(() => readModel(setI32(bytes, 4 * (H_SECTIONS + 1), -4)), 'BAD_OFFSET', /tensors section/);
+    expectError(() => readModel(setI32(bytes, 4 * (H_SECTIONS + 4), bytes.length + 64)), 'BAD_OFFSET', /section at header byte 48: \[\d+, \+\d+\) outside the file/);
+    expectError(() => readModel(setI32(bytes, 4 * (H_SECTIONS + 1), -4)), 'BAD_OFFSET', /section at header byte 32: \[64, \+-4\)/);
   });
 
   it('unknown opcode names the op and its byte offset', () => {
-    expectError(() => readModel(setI32(bytes, opsAt, 99)), 'BAD_OP', new RegExp(`op 0 at byte ${opsAt}: unknown opcode 99`));
+    expectError(() => readModel(setI32(bytes, opsAt, 99)), 'BAD_OP', new RegExp(`op 0 at byte ${opsAt}: opcode 99`));
   });
 
   it('constant array outside the constants section', () => {
@@ -119,27 +119,27 @@ describe('.tcm bad files', () => {
   });
 
   it('tensor index out of range, slot outside the arena, inconsistent shapes', () => {
-    expectError(() => readModel(setI32(bytes, opsAt + 8, 999)), 'BAD_TENSOR', /op 0 \(pad 'pad'\) at byte \d+ input 0: tensor index 999/);
-    expectError(() => readModel(setI32(bytes, HEADER_BYTES, spec.arenaBytes)), 'BAD_OFFSET', /tensor 0 't0': arena slot/);
-    expectError(() => readModel(setI32(bytes, 12, 16)), 'BAD_OFFSET', /lies outside the 16-byte arena/);
+    expectError(() => readModel(setI32(bytes, opsAt + 8, 999)), 'BAD_TENSOR', new RegExp(`op 0 'pad' at byte ${opsAt}: input tensor 999 not in \\[0, 17\\]`));
+    expectError(() => readModel(setI32(bytes, HEADER_BYTES, spec.arenaBytes)), 'BAD_OFFSET', /tensor 0 't0': arena offset \d+ not in \[0, \d+\]/);
+    expectError(() => readModel(setI32(bytes, 12, 16)), 'BAD_OFFSET', /arena offset \d+ not in \[0, -?\d+\]/);
     // Output tensor 1 of the pad gets a wrong width.
-    expectError(() => readModel(setI32(bytes, HEADER_BYTES + 32 + 20, 9)), 'BAD_SHAPE', /op 0 \(pad 'pad'\).*output \[10,9,2\] != input \[8,8,2\] plus padding/);
+    expectError(() => readModel(setI32(bytes, HEADER_BYTES + 32 + 20, 9)), 'BAD_SHAPE', /op 0 'pad' at byte \d+: output shape 10,9,2, expected 10,10,2/);
   });
 
   it('the writer refuses what the reader would refuse, naming the op', () => {
     const bad = (mutate: (s: ModelSpec) => void): ModelSpec => { const s = buildMultiOpModel(7); mutate(s); return s; };
     const conv = (s: ModelSpec) => s.ops[1] as Extract<OpSpec, { type: 1 }>;
-    expectError(() => writeModel(bad((s) => { conv(s).weights = new Int8Array(5); })), 'BAD_SHAPE', /op 1 \(conv2d 'conv3x3'\): weights length 5, expected 72/);
+    expectError(() => writeModel(bad((s) => { conv(s).weights = new Int8Array(5); })), 'BAD_SHAPE', /op 1 'conv3x3': weights length 5, expected 72/);
     expectError(() => writeModel(bad((s) => { conv(s).bias = new Int32Array(3); })), 'BAD_SHAPE', /bias length 3, expected 8/);
-    expectError(() => writeModel(bad((s) => { conv(s).multiplier = new Int32Array(3); })), 'BAD_SHAPE', /multiplier\/shift lengths 3\/8/);
-    expectError(() => writeModel(bad((s) => { conv(s).strideH = 2; })), 'BAD_SHAPE', /window over 10x10 gives 4x8/);
-    expectError(() => writeModel(bad((s) => { conv(s).groups = 3; })), 'BAD_SHAPE', /groups 3/);
+    expectError(() => writeModel(bad((s) => { conv(s).multiplier = new Int32Array(3); })), 'BAD_SHAPE', /multiplier length 3, expected 8/);
+    expectError(() => writeModel(bad((s) => { conv(s).strideH = 2; })), 'BAD_SHAPE', /output shape 8,8,8, expected 4,8,8/);
+    expectError(() => writeModel(bad((s) => { conv(s).groups = 4; })), 'BAD_SHAPE', /groups 4 not in \[1, 2\]/);
     expectError(() => writeModel(bad((s) => { (s.ops.find((o) => o.type === OP_LUT) as { table: Int8Array }).table = new Int8Array(255); })),
-      'BAD_SHAPE', /table has 255 entries/);
-    expectError(() => writeModel(bad((s) => { s.ops[2].inputs = [1, 2]; })), 'BAD_OP', /2 inputs, expected 1/);
-    expectError(() => writeModel(bad((s) => { s.output = 40; })), 'BAD_TENSOR', /model output: tensor index 40/);
-    expectError(() => writeModel(bad((s) => { s.preprocess.std = [1, 0]; })), 'BAD_META', /non-zero stds/);
-    expectError(() => writeModel(bad((s) => { conv(s).actMin = -129; })), 'BAD_SHAPE', /clamp \[-129, 127\]/);
+      'BAD_SHAPE', /table length 255, expected 256/);
+    expectError(() => writeModel(bad((s) => { s.ops[2].inputs = [1, 2]; })), 'BAD_OP', /inputs 2, expected 1/);
+    expectError(() => writeModel(bad((s) => { s.output = 40; })), 'BAD_TENSOR', /model: output tensor 40 not in \[0, 17\]/);
+    expectError(() => writeModel(bad((s) => { s.preprocess.std = [1, 2, 3]; })), 'BAD_META', /preprocess: stds 3, expected 2/);
+    expectError(() => writeModel(bad((s) => { conv(s).actMin = -129; })), 'BAD_SHAPE', /actMin -129 not in \[-128, 127\]/);
     expectError(() => writeModel(bad((s) => { (s.ops[4] as { leftShift: number }).leftShift = 20.5; })), 'BAD_PARAM', /op 4 \(add\) leftShift: 20.5 is not an int32/);
   });
 
