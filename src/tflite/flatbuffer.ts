@@ -110,22 +110,22 @@ export class Table {
   i64(index: number, dflt: number): number { const p = this.field(index, 8); return p ? this.fb.i64(p) : dflt; }
 
   /** Follows a reference field; 0 if absent. */
-  private ref(index: number): number {
+  private ref(index: number, what: string): number {
     const p = this.field(index, 4);
     if (!p) return 0;
     const target = p + this.fb.u32(p);
-    this.fb.need(target, 4, `${this.what} field ${index} target`);
+    this.fb.need(target, 4, `${what} (referenced from byte ${p})`);
     return target;
   }
 
   table(index: number, what: string): Table | null {
-    const p = this.ref(index);
+    const p = this.ref(index, what);
     return p ? this.fb.tableAt(p, what) : null;
   }
 
   /** A vector of `elemSize`-byte scalars (or of uint32 offsets for tables); null if absent. */
   vector(index: number, elemSize: number, what: string): VectorRef | null {
-    const p = this.ref(index);
+    const p = this.ref(index, what);
     if (!p) return null;
     const length = this.fb.u32(p);
     this.fb.need(p + 4, length * elemSize, `${what} (${length} elements)`);

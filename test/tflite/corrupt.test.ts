@@ -33,6 +33,12 @@ describe.skipIf(!has)('corrupt TFLite files', () => {
     expect(attempt(wrong)).toMatch(/file identifier 'ONNX' at byte 4/);
   });
 
+  it('names the structure that runs past the end of a truncated file', () => {
+    const person = new Uint8Array(readFileSync(PERSON));
+    expect(attempt(person.subarray(0, 3000)))
+      .toBe('corrupt TFLite file: operator_codes (referenced from byte 36) (4 bytes) runs past the end of the 3000-byte file at byte 300456');
+  });
+
   it('refuses every truncation with a byte offset', () => {
     let refused = 0;
     for (let n = 1; n < hello.length; n += 7) {
