@@ -127,6 +127,35 @@ function outputError(model: FloatModel, perChannel: boolean): number {
   return err;
 }
 
+describe('per-layer error', () => {
+  it('keeps every intermediate int8 tensor within a few of its own steps of the float tensor', () => {
+    const model = smallNet();
+    const random = rng(4321);
+    const calib = Array.from({ length: 300 }, () => randomInput([8, 8, 3], random));
+    const spec = convertToInt8(model, calib, { method: 'minmax' });
+    const int8 = loadModel(writeModel(spec));
+    const float = createExecutor(model);
+    const worst: number[] = spec.ops.map(() => 0);
+    for (let t = 0; t < 30; t++) {
+      const x = randomInput([8, 8, 3], random);
+      const values: Record<string, Float32Array> = {};
+      float(x, (name, data) => { values[name] = data; });
+      int8.setInput(x);
+      int8.run((i, out) => {
+        const f = values[spec.tensors[spec.ops[i].outputs[0]].name ?? ''];
+        for (let k = 0; k < f.length; k++) {
+          worst[i] = Math.max(worst[i], Math.abs(out.scale * (out.data[k] - out.zeroPoint) - f[k]) / out.scale);
+        }
+      });
+    }
+    console.log('per-layer max error in output steps: ' + worst.map((w, i) => `${spec.tensors[spec.ops[i].outputs[0]].name} ${w.toFixed(1)}`).join(', '));
+    // The first conv sees only input and weight rounding; errors then accumulate, most at the
+    // residual add (whose output step is finer than its inputs' errors).
+    expect(worst[0]).toBeLessThan(2);
+    for (const w of worst) expect(w).toBeLessThan(12);
+  });
+});
+
 describe('per-channel versus per-tensor weights', () => {
   it('per-channel scales keep small-weight channels accurate', () => {
     const model = unevenChannelNet();
