@@ -89,20 +89,18 @@ export function readTensorProto(r: ProtoReader): OnnxTensor {
     count *= d;
   }
   if (count > 2 ** 28) r.fail(`${label} has ${count} elements, more than supported`, start);
-  const data = allocate(dataType, count, r, start);
+  // Check the value count before allocating, so corrupt dims cannot ask for a huge buffer.
   const rawBytes = raw as Uint8Array | null;
-  if (rawBytes) {
-    const expected = count * BYTES_PER[dataType];
-    if (rawBytes.byteLength !== expected) {
-      r.fail(`${label} (${dataTypeName(dataType)} [${dims.join(', ')}]) has ${rawBytes.byteLength} bytes of raw_data, expected ${expected}`, start);
-    }
-    decodeRaw(rawBytes, dataType, data);
-  } else {
-    if (typed.length !== count) {
-      r.fail(`${label} (${dataTypeName(dataType)} [${dims.join(', ')}]) has ${typed.length} values, expected ${count}`, start);
-    }
-    data.set(typed);
+  if (BYTES_PER[dataType] === undefined) allocate(dataType, 0, r, start);
+  if (rawBytes && rawBytes.byteLength !== count * BYTES_PER[dataType]) {
+    r.fail(`${label} (${dataTypeName(dataType)} [${dims.join(', ')}]) has ${rawBytes.byteLength} bytes of raw_data, expected ${count * BYTES_PER[dataType]}`, start);
   }
+  if (!rawBytes && typed.length !== count) {
+    r.fail(`${label} (${dataTypeName(dataType)} [${dims.join(', ')}]) has ${typed.length} values, expected ${count}`, start);
+  }
+  const data = allocate(dataType, count, r, start);
+  if (rawBytes) decodeRaw(rawBytes, dataType, data);
+  else data.set(typed);
   return { name, dims, dataType, data };
 }
 

@@ -1,0 +1,148 @@
+// The ONNX importer on hand-made graphs: layout permutations, op mappings, and refusals that name
+// the op, node and byte offset.
+import { describe, it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { importOnnx } from '../../src/onnx/import.js';
+import { executeFloat } from '../../src/graph/execute.js';
+import { model, node, tensor } from './onnx-builder.js';
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+const identity = (n: number) => range(n * n).map((i) => (i % (n + 1) === 0 ? 1 : 0));
+
+describe('ONNX import mappings', () => {
+  it('Flatten then Gemm: dense columns are permuted from CHW to HWC order', () => {
+    // x: [1, C=2, H=2, W=2]; Gemm with B = I(8), transB: y = flatten_CHW(x).
+    const bytes = model({
+      nodes: [node('Flatten', ['x'], ['f']), node('Gemm', ['f', 'B'], ['y'], { transB: 1 })],
+      initializers: [tensor('B', [8, 8], identity(8))],
+      inputs: [['x', [1, 2, 2, 2]]], outputs: [['y', [1, 8]]],
+    });
+    const m = importOnnx(bytes);
+    // Our input is NHWC: element (h, w, c) = 10c + 2h + w, so the CHW flatten is 0,1,2,3,10,11,12,13.
+    const nhwc = new Float32Array(8);
+    for (let c = 0; c < 2; c++) for (let h = 0; h < 2; h++) for (let w = 0; w < 2; w++) nhwc[(h * 2 + w) * 2 + c] = 10 * c + 2 * h + w;
+    expect(Array.from(executeFloat(m, nhwc))).toEqual([0, 1, 2, 3, 10, 11, 12, 13]);
+  });
+  it('Conv weights OIHW become OHWI', () => {
+    // 1x1 conv, 2 in -> 1 out, weight [1, 2, 1, 1] = [3, 5]: y = 3 x0 + 5 x1
+    const bytes = model({
+      nodes: [node('Conv', ['x', 'W'], ['y'], { kernel_shape: [1, 1] }, 'conv')],
+      initializers: [tensor('W', [1, 2, 1, 1], [3, 5])],
+      inputs: [['x', [1, 2, 1, 2]]], outputs: [['y', [1, 1, 1, 2]]],
+    });
+    const m = importOnnx(bytes);
+    expect(m.graph.nodes[0]).toMatchObject({ name: 'conv', op: 'conv2d', params: { weight: { shape: [1, 1, 1, 2] } } });
+    // NHWC input: pixel 0 = (1, 2), pixel 1 = (10, 20)
+    expect(Array.from(executeFloat(m, Float32Array.of(1, 2, 10, 20)))).toEqual([13, 130]);
+  });
+  it('Clip with constant inputs 0..6 becomes relu6; Clip attrs (opset 6) become clip', () => {
+    const relu6 = importOnnx(model({
+      nodes: [node('Clip', ['x', 'lo', 'hi'], ['y'])],
+      initializers: [tensor('lo', [], [0]), tensor('hi', [], [6])],
+      inputs: [['x', [1, 4]]], outputs: [['y', [1, 4]]],
+    }));
+    expect(relu6.graph.nodes.map((n) => n.op)).toEqual(['relu6']);
+    const clip = importOnnx(model({
+      nodes: [node('Clip', ['x'], ['y'], { min: { float: -1 }, max: { float: 0.5 } })],
+      inputs: [['x', [1, 4]]], outputs: [['y', [1, 4]]], opset: 6,
+    }));
+    expect(clip.graph.nodes[0]).toMatchObject({ op: 'clip', attrs: { min: -1, max: 0.5 } });
+    expect(Array.from(executeFloat(clip, Float32Array.of(-3, 0, 0.25, 2)))).toEqual([-1, 0, 0.25, 0.5]);
+  });
+  it('Sub and Div by per-channel constants become an affine batchnorm', () => {
+    const m = importOnnx(model({
+      nodes: [node('Sub', ['x', 'mean'], ['s']), node('Div', ['s', 'std'], ['y'])],
+      initializers: [tensor('mean', [2, 1, 1], [1, 2]), tensor('std', [1, 2, 1, 1], [2, 4])],
+      inputs: [['x', [1, 2, 1, 1]]], outputs: [['y', [1, 2, 1, 1]]],
+    }));
+    expect(m.graph.nodes.map((n) => n.op)).toEqual(['batchnorm', 'batchnorm']);
+    expect(Array.from(executeFloat(m, Float32Array.of(5, 10)))).toEqual([2, 2]);
+  });
+  it('a Shape/Gather/Unsqueeze/Concat chain folds into a Reshape to [1, -1]', () => {
+    const m = importOnnx(model({
+      nodes: [
+        node('Relu', ['x'], ['r']),
+        node('Shape', ['r'], ['shape']),
+        node('Gather', ['shape', 'zero'], ['batch'], { axis: 0 }),
+        node('Unsqueeze', ['batch', 'axes'], ['b1']),
+        node('Concat', ['b1', 'minus1'], ['target'], { axis: 0 }),
+        node('Reshape', ['r', 'target'], ['y']),
+      ],
+      initializers: [tensor('zero', [], [0], 7), tensor('axes', [1], [0], 7), tensor('minus1', [1], [-1], 7)],
+      inputs: [['x', [1, 3, 1, 1]]], outputs: [['y', [1, 3]]],
+    }));
+    expect(m.graph.nodes.map((n) => n.op)).toEqual(['relu', 'flatten']);
+    expect(m.graph.nodes[1].inputs).toEqual([m.graph.nodes[0].output]);
+  });
+  it('a symbolic batch dimension is taken as 1', () => {
+    const bytes = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../fixtures/onnx/lenet5.onnx'));
+    expect(importOnnx(bytes).graph.meta).toMatchObject({ onnxInput: { shape: [1, 1, 28, 28] }, opset: 11 });
+  });
+});
+
+describe('ONNX import refusals', () => {
+  const one = (n: number[], extra: Partial<Parameters<typeof model>[0]> = {}) => model({
+    nodes: [node('Erf', ['x'], ['y'], {}, 'mystery')], inputs: [['x', n]], outputs: [['y', n]], ...extra,
+  });
+  it('an unsupported op names the op type, node and byte offset', () => {
+    expect(() => importOnnx(one([1, 4]), { source: 'm.onnx' })).toThrow(/m\.onnx: node 'mystery' \(Erf, byte offset \d+\): unsupported op type 'Erf'/);
+  });
+  it('a computed conv weight, a wrong Gemm width and NaN weights are refused by node', () => {
+    expect(() => importOnnx(model({
+      nodes: [node('Relu', ['x'], ['w']), node('Conv', ['x', 'w'], ['y'], {}, 'c')],
+      inputs: [['x', [1, 1, 3, 3]]], outputs: [['y', [1, 1, 3, 3]]],
+    }))).toThrow(/node 'c' \(Conv.*input 1 'w' must be a constant/);
+    expect(() => importOnnx(model({
+      nodes: [node('Gemm', ['x', 'B'], ['y'], {}, 'fc')], initializers: [tensor('B', [3, 2], range(6))],
+      inputs: [['x', [1, 4]]], outputs: [['y', [1, 2]]],
+    }))).toThrow(/node 'fc' \(Gemm.*A has 4 columns but B expects 3/);
+    expect(() => importOnnx(model({
+      nodes: [node('Gemm', ['x', 'B'], ['y'], {}, 'fc')], initializers: [tensor('B', [2, 2], [1, NaN, 0, 1])],
+      inputs: [['x', [1, 2]]], outputs: [['y', [1, 2]]],
+    }))).toThrow(/node 'fc' .*constant 'B' element 1 is NaN/);
+  });
+  it('two runtime inputs, batch > 1 and non-NCHW-expressible reshapes are refused', () => {
+    expect(() => importOnnx(model({
+      nodes: [node('Add', ['x', 'z'], ['y'])], inputs: [['x', [1, 4]], ['z', [1, 4]]], outputs: [['y', [1, 4]]],
+    }))).toThrow(/2 non-constant inputs \('x', 'z'\)/);
+    expect(() => importOnnx(model({
+      nodes: [node('Relu', ['x'], ['y'])], inputs: [['x', [2, 4]]], outputs: [['y', [2, 4]]],
+    }))).toThrow(/batch 2; only batch 1/);
+    expect(() => importOnnx(model({
+      nodes: [node('Reshape', ['x', 's'], ['y'], {}, 'rs')], initializers: [tensor('s', [4], [1, 2, 3, 2], 7)],
+      inputs: [['x', [1, 3, 2, 2]]], outputs: [['y', [1, 2, 3, 2]]],
+    }))).toThrow(/node 'rs' \(Reshape.*cannot be expressed in NHWC layout/);
+  });
+});
+
+describe('corrupt ONNX bytes', () => {
+  const bytes = new Uint8Array(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../fixtures/onnx/mobilenet_v1.onnx')));
+  it('every truncation fails with a byte offset (or imports a valid prefix), never hangs', () => {
+    let errors = 0;
+    for (let cut = 0; cut < bytes.length; cut += 97) {
+      try {
+        importOnnx(bytes.subarray(0, cut));
+      } catch (e) {
+        expect((e as Error).name).toBe('TinyconvError');
+        errors++;
+      }
+    }
+    expect(errors).toBeGreaterThan(300);
+    expect(() => importOnnx(bytes.subarray(0, 1000), { source: 'cut.onnx' })).toThrow(/cut\.onnx: .* at byte offset \d+/);
+  });
+  it('random byte flips give TinyconvErrors or a model, nothing else', () => {
+    let seed = 7;
+    const rand = (n: number) => { seed = (seed * 1103515245 + 12345) >>> 0; return seed % n; };
+    for (let trial = 0; trial < 300; trial++) {
+      const b = bytes.slice();
+      for (let k = 0; k < 4; k++) b[rand(b.length)] = rand(256);
+      try {
+        importOnnx(b);
+      } catch (e) {
+        if ((e as Error).name !== 'TinyconvError') throw e;
+      }
+    }
+  });
+});
