@@ -1,0 +1,142 @@
+// Where our runtime spends its time on a benchmarked model, two ways:
+// 1. per op, timed through run()'s per-op hook (performance.now() between hooks), summed by op
+//    kind and shape class, with each group's share and GMAC/s;
+// 2. per function, from a V8 CPU profile (`node --cpu-prof`) of the unminified bundle, self time.
+//
+//   node dist/bench/profile.js [--model mobilenet] [--runs 300]
+// The parent re-runs itself under --cpu-prof, then summarises the .cpuprofile.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type ModelId, MODEL_IDS, loadBenchModel } from './models.js';
+import { OP_CONV2D, OP_DENSE, OP_DEPTHWISE_CONV2D, type ModelSpec, type OpSpec } from '../src/format/schema.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const distDir = path.resolve(here, '..');
+const repoRoot = path.resolve(distDir, '..');
+const fixturesDir = process.env.TINYCONV_FIXTURES ?? path.resolve(repoRoot, '..', 'shared', 'fixtures', 'tflm');
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** A name for the kernel an op goes to: kind plus the shape class the fast paths key on. */
+export function opGroup(op: OpSpec, spec: ModelSpec): string {
+  const input = spec.tensors[op.inputs[0]];
+  if (op.type === OP_CONV2D) {
+    const k = `${op.kernelH}x${op.kernelW}`;
+    return op.kernelH === 1 && op.kernelW === 1 && op.strideH === 1 && op.strideW === 1 ? 'conv 1x1 (pointwise)' : `conv ${k} s${op.strideH} in ${input.shape[2]}ch`;
+  }
+  if (op.type === OP_DEPTHWISE_CONV2D) return `depthwise ${op.kernelH}x${op.kernelW} s${op.strideH}${op.depthMultiplier > 1 ? ` x${op.depthMultiplier}` : ''}`;
+  if (op.type === OP_DENSE) return 'dense';
+  return `op type ${op.type}`;
+}
+
+function opMacs(op: OpSpec, spec: ModelSpec): number {
+  const input = spec.tensors[op.inputs[0]];
+  const out = spec.tensors[op.outputs[0]].shape.reduce((a, b) => a * b, 1);
+  if (op.type === OP_CONV2D) return out * op.kernelH * op.kernelW * (input.shape[2] / op.groups);
+  if (op.type === OP_DEPTHWISE_CONV2D) return out * op.kernelH * op.kernelW;
+  if (op.type === OP_DENSE) return op.weights.length;
+  return 0;
+}
+
+async function child(id: ModelId, runs: number): Promise<void> {
+  const bundle = path.join(distDir, 'tinyconv.mjs');
+  const file = existsSync(bundle) ? bundle : path.join(distDir, 'src', 'runtime', 'index.js');
+  const runtime = await import(pathToFileURL(file).href);
+  const model = loadBenchModel(id, fixturesDir, path.join(repoRoot, 'models'));
+  const ours = runtime.loadModel(model.tcm);
+  ours.input.set(model.samples[0].data);
+  const spec = model.spec;
+  const opTimes = new Float64Array(spec.ops.length);
+  for (let i = 0; i < 30; i++) ours.run();
+  // Per-op times through the hook.
+  let last = 0;
+  const hook = (index: number) => {
+    const now = performance.now();
+    opTimes[index] += now - last;
+    last = now;
+  };
+  for (let r = 0; r < runs; r++) {
+    last = performance.now();
+    ours.run(hook);
+  }
+  // Plain runs for the CPU profile (no hook overhead).
+  const start = performance.now();
+  for (let r = 0; r < runs; r++) ours.run();
+  const perRun = (performance.now() - start) / runs;
+  const groups = new Map<string, { ms: number; macs: number; ops: number }>();
+  spec.ops.forEach((op, i) => {
+    const g = opGroup(op, spec);
+    const entry = groups.get(g) ?? { ms: 0, macs: 0, ops: 0 };
+    entry.ms += opTimes[i] / runs;
+    entry.macs += opMacs(op, spec);
+    entry.ops++;
+    groups.set(g, entry);
+  });
+  const total = [...groups.values()].reduce((a, g) => a + g.ms, 0);
+  console.log(`${model.title}: ${perRun.toFixed(3)} ms per run without the hook, ${total.toFixed(3)} ms with it (${runs} runs, ${path.relative(repoRoot, file)})`);
+  console.log('\n| kernel group | ops | ms per run | share | M MACs | GMAC/s |\n|---|---:|---:|---:|---:|---:|');
+  for (const [name, g] of [...groups.entries()].sort((a, b) => b[1].ms - a[1].ms)) {
+    const gmacs = g.macs > 0 ? (g.macs / (g.ms * 1e-3) / 1e9).toFixed(3) : '-';
+    console.log(`| ${name} | ${g.ops} | ${g.ms.toFixed(3)} | ${((100 * g.ms) / total).toFixed(1)}% | ${(g.macs / 1e6).toFixed(3)} | ${gmacs} |`);
+  }
+}
+
+function summariseProfile(file: string, top: number): void {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const frame = byId.get(id)!.callFrame;
+    const where = frame.url ? `${path.basename(frame.url)}:${frame.lineNumber + 1}` : '';
+    const key = `${frame.functionName || '(anonymous)'} ${where}`.trim();
+    const dt = profile.timeDeltas[i] ?? 0;
+    self.set(key, (self.get(key) ?? 0) + dt);
+    total += dt;
+  });
+  console.log(`\nCPU profile (self time, top ${top} of ${self.size} functions, ${(total / 1e3).toFixed(0)} ms sampled):\n\n| function | self ms | share |\n|---|---:|---:|`);
+  for (const [name, us] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+    console.log(`| ${name} | ${(us / 1e3).toFixed(1)} | ${((100 * us) / total).toFixed(1)}% |`);
+  }
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const get = (flag: string, fallback: string) => {
+    const i = argv.indexOf(flag);
+    return i >= 0 && argv[i + 1] ? argv[i + 1] : fallback;
+  };
+  const id = get('--model', 'mobilenet') as ModelId;
+  if (!MODEL_IDS.includes(id)) throw new Error(`profile: unknown model ${id} (known: ${MODEL_IDS.join(', ')})`);
+  const runs = Number(get('--runs', '300'));
+  if (argv.includes('--child')) return child(id, runs);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tinyconv-prof-'));
+  try {
+    const result = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, fileURLToPath(import.meta.url), '--child', '--model', id, '--runs', String(runs)], {
+      stdio: 'inherit',
+    });
+    if (result.status !== 0) throw new Error(`profile: the child exited with ${result.status}`);
+    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+    if (!file) throw new Error('profile: no .cpuprofile written');
+    summariseProfile(path.join(dir, file), 15);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.stack ?? err.message : err);
+  process.exit(1);
+});
