@@ -9,7 +9,8 @@ import { main } from '../../tools/verbs/inspect.js';
 import { importTflite } from '../../src/tflite/index.js';
 import { writeModel } from '../../src/format/writer.js';
 import { describeModel } from '../../src/format/describe.js';
-import { writeFloatModel } from '../../src/graph/index.js';
+import { countLayers, writeFloatModel } from '../../src/graph/index.js';
+import { importOnnx } from '../../src/onnx/import.js';
 import type { FloatModel } from '../../src/graph/index.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'fixtures', 'tflm');
@@ -85,6 +86,25 @@ describe('inspect float models', () => {
     expect(text).toMatch(/\n\s*0\s+conv2d\s+c\s+2x2x2\s+20\s+72/);
     expect(text).toMatch(/\n\s*2\s+dense\s+d\s+3\s+27\s+24/);
     expect(text).toMatch(/params 47\s+MACs 96\s+model [\d,]+ bytes \(weights 188\)/);
+  });
+
+  const LENET = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'onnx', 'lenet5.onnx');
+  it.skipIf(!existsSync(LENET))('prints an .onnx model through the importer, totals as countLayers gives them', async () => {
+    const model = importOnnx(new Uint8Array(readFileSync(LENET)));
+    const counts = countLayers(model.graph);
+    await main([LENET]);
+    const text = printed.join('\n');
+    expect(text).toMatch(/float32, \d+ nodes, input 28x28x1|float32, \d+ nodes, input 32x32x1/);
+    expect(text).toContain(`params ${counts.totalParams.toLocaleString('en-US')}   MACs ${counts.totalMacs.toLocaleString('en-US')}`);
+    expect(text).toMatch(/\n\s*0\s+conv2d\s/);
+  });
+
+  it('names the file once in errors', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'inspect-'));
+    const bad = join(dir, 'bad.onnx');
+    writeFileSync(bad, Uint8Array.from([0x0a, 0xff, 0xff, 0xff, 0x0f]));
+    const err = await main([bad]).catch((e: Error) => e);
+    expect((err as Error).message.split(bad).length).toBe(2);
   });
 
   it('refuses other extensions with a usage error', async () => {

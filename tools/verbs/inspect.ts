@@ -92,7 +92,8 @@ function withFile<T>(path: string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof TinyconvError) throw new TinyconvError(e.code, `${path}: ${e.message}`);
+    // Prefix the file unless the message already starts with it (the ONNX reader names its source).
+    if (e instanceof TinyconvError) throw e.message.startsWith(path) ? e : new TinyconvError(e.code, `${path}: ${e.message}`);
     if ((e as { code?: string }).code === 'ENOENT') throw new UsageError(`cannot read '${path}': no such file`);
     throw e;
   }
