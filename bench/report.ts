@@ -59,3 +59,41 @@ export function floatAgreementLine(result: ModelResult): string {
   const parts = result.agreement.map((a) => `${a.id} ${a.maxDiffVsFloat.toExponential(1)}`);
   return `float peers vs JS float reference, max abs output diff: ${parts.join(', ')} (${worst <= 1e-4 ? 'all within 1e-4' : 'NOT all within 1e-4'})`;
 }
+
+/** Issue 6's targets on MobileNetV1 0.25@96, checked against this run's medians. */
+export function targetLines(results: ModelResult[], ourBundle: BundleSize | null, budgetRaw: number): string[] {
+  const mobile = results.find((r) => r.id === 'mobilenet');
+  if (!mobile) return ['- (MobileNetV1 not benchmarked in this run: targets not checked)'];
+  const t = (id: string) => mobile.timings.find((x) => x.id === id);
+  const ours = t('tinyconv')!;
+  const gmacs = mobile.macs / (ours.medianMs * 1e-3) / 1e9;
+  const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  const lines = [
+    `- pure-JS kernels >= 1.5 GMAC/s in Node (<= ${((mobile.macs / 1.5e9) * 1e3).toFixed(2)} ms): ${gmacs.toFixed(3)} GMAC/s, ${ours.medianMs.toFixed(2)} ms: ${verdict(gmacs >= 1.5)}`,
+  ];
+  const cpu = t('tfjs-cpu');
+  if (cpu) lines.push(`- >= 5x faster than tfjs-cpu: ${(cpu.medianMs / ours.medianMs).toFixed(2)}x: ${verdict(cpu.medianMs / ours.medianMs >= 5)}`);
+  const wasm = t('tfjs-wasm');
+  if (wasm) lines.push(`- >= 1.5x faster than tfjs-wasm SIMD with fused ops: ${(wasm.medianMs / ours.medianMs).toFixed(2)}x: ${verdict(wasm.medianMs / ours.medianMs >= 1.5)}`);
+  if (ourBundle) {
+    const limit = budgetRaw + 8192;
+    lines.push(`- bundle under its budget + 8 KB (${limit} bytes raw): ${ourBundle.bytes} bytes: ${verdict(ourBundle.bytes <= limit)}`);
+  }
+  return lines;
+}
+
+/** Speed per bundle byte: (peer ms x peer gzip bytes) / (our ms x our gzip bytes), > 1 = we win. */
+export function speedPerByteLine(result: ModelResult, bundles: BundleSize[]): string | null {
+  const oursBundle = bundles.find((b) => b.id === 'tinyconv');
+  const ours = result.timings.find((t) => t.id === 'tinyconv');
+  if (!oursBundle || !ours) return null;
+  const parts = result.timings
+    .filter((t) => t.id !== 'tinyconv')
+    .map((t) => {
+      const b = bundles.find((x) => x.id === t.id);
+      if (!b || !Number.isFinite(b.gzipBytes)) return null;
+      return `${t.id} ${((t.medianMs * b.gzipBytes) / (ours.medianMs * oursBundle.gzipBytes)).toFixed(1)}x`;
+    })
+    .filter((p): p is string => p !== null);
+  return `speed per gzip bundle byte, tinyconv vs peer ((peer ms x peer gzip bytes) / (ours ms x ours gzip bytes)): ${parts.join(', ')}`;
+}

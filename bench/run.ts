@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { type ModelResult, RESULT_MARKER, runModelBenchmark } from './child.js';
 import { MODEL_IDS, type ModelId } from './models.js';
 import { packageDir } from './peers.js';
-import { floatAgreementLine, kb, modelHeading, modelTable } from './report.js';
+import { BUDGET_RAW } from '../tools/size.js';
+import { floatAgreementLine, kb, modelHeading, modelTable, speedPerByteLine, targetLines } from './report.js';
 import { type BundleSize, ourBundleSize, peerBundleSizes } from './sizes.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -111,13 +112,24 @@ async function main(): Promise<void> {
   const ours = ourBundleSize(path.join(distDir, 'tinyconv.min.mjs'));
   const peers = peerBundleSizes();
   const bundles = ours ? [ours, ...peers] : peers;
-  const sections = results.map((r) =>
-    [modelHeading(r), '', modelTable(r, bundles), '', `- ${floatAgreementLine(r)}`, `- weights: ${r.provenance}`, `- samples: ${r.samples.join(', ')}; our runtime loaded from ${r.runtimeSource}`].join('\n'),
-  );
+  const sections = results.map((r) => {
+    const perByte = speedPerByteLine(r, bundles);
+    return [
+      modelHeading(r),
+      '',
+      modelTable(r, bundles),
+      '',
+      `- ${floatAgreementLine(r)}`,
+      ...(perByte ? [`- ${perByte}`] : []),
+      `- weights: ${r.provenance}`,
+      `- samples: ${r.samples.join(', ')}; our runtime loaded from ${r.runtimeSource}`,
+    ].join('\n');
+  });
+  const targets = targetLines(results, ours, BUDGET_RAW);
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
   const text = sections.join('\n\n');
   console.log(text);
-  console.log(`\nbundles:\n${bundleLines(ours, peers).join('\n')}\n(${seconds} s)`);
+  console.log(`\nbundles:\n${bundleLines(ours, peers).join('\n')}\n\ntargets (issue 6, MobileNetV1 0.25@96):\n${targets.join('\n')}\n(${seconds} s)`);
   if (!options.write) return;
   const command = `npm run build && npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
   const markdown = [
@@ -140,6 +152,10 @@ async function main(): Promise<void> {
     '## Bundle bytes',
     '',
     ...bundleLines(ours, peers),
+    '',
+    '## Targets (issue 6, MobileNetV1 0.25@96)',
+    '',
+    ...targets,
     '',
   ].join('\n');
   writeFileSync(path.join(repoRoot, 'bench', 'RESULTS.md'), markdown);
