@@ -1,0 +1,54 @@
+// Runtime bundles from src/runtime/index.ts:
+// - dist/tinyconv.mjs      ESM, readable (ES2017 syntax)
+// - dist/tinyconv.min.mjs  ESM, minified (the 16 KB / 6 KB gzip budget, `npm run size`)
+// - dist/tinyconv.es5.js   ES5 syntax only, minified IIFE exposing the global `tinyconv`
+//                          (Duktape, QuickJS, old browsers; checked by test/runtime/es5.test.ts)
+// TypeScript compiles the runtime twice, once per syntax level; terser never raises it.
+import typescript from '@rollup/plugin-typescript';
+import terser from '@rollup/plugin-terser';
+
+const input = 'src/runtime/index.ts';
+
+function ts(target) {
+  return typescript({
+    tsconfig: false,
+    include: ['src/runtime/**/*.ts', 'src/format/**/*.ts'],
+    compilerOptions: {
+      target,
+      module: 'esnext',
+      moduleResolution: 'bundler',
+      lib: ['es2017', 'dom'],
+      strict: true,
+      declaration: false,
+      sourceMap: false,
+      // Helpers (class __extends) are inlined once, never imported from tslib.
+      importHelpers: false,
+      noEmitHelpers: false,
+    },
+  });
+}
+
+const terse = (ecma) => terser({
+  ecma,
+  module: ecma !== 5,
+  toplevel: ecma !== 5, // the IIFE's top-level var is the global tinyconv
+  compress: { passes: 3, unsafe_arrows: false },
+  mangle: true,
+  format: { comments: false },
+});
+
+export default [
+  {
+    input,
+    plugins: [ts('es2017')],
+    output: [
+      { file: 'dist/tinyconv.mjs', format: 'es' },
+      { file: 'dist/tinyconv.min.mjs', format: 'es', plugins: [terse(2017)] },
+    ],
+  },
+  {
+    input,
+    plugins: [ts('es5')],
+    output: { file: 'dist/tinyconv.es5.js', format: 'iife', name: 'tinyconv', plugins: [terse(5)] },
+  },
+];
