@@ -50,3 +50,4 @@ export { fuseActivations } from './fuse-activations.js';
 export { dropIdentity } from './drop-identity.js';
 export { buildLookupTable } from './lut.js';
 export { chooseActivationQuant, type ActivationQuant } from './quant-params.js';
+export { imageSamples, type ImageSet } from './image-samples.js';

@@ -69,7 +69,22 @@ function pruneDeadNodes(graph: FloatGraph): FloatGraph {
   return { ...graph, nodes: kept.reverse() };
 }
 
-function tensorRanges(graph: FloatGraph, calibrated: Record<string, TensorRange>): Record<string, TensorRange> {
+/** A reshape's input and output hold the same values (and share quantization anyway), so a range
+ *  known for one serves the other. This covers the [1, 1, N] views foldBatchNorm puts around a
+ *  vector batchnorm, which a calibration of the original graph never saw. */
+function fillReshapeRanges(nodes: GraphNode[], calibrated: Record<string, TensorRange>): Record<string, TensorRange> {
+  const filled: Record<string, TensorRange> = Object.assign(Object.create(null), calibrated);
+  const views = nodes.filter((n) => n.op === 'reshape' || n.op === 'flatten');
+  for (const n of views) if (!filled[n.output] && filled[n.inputs[0]]) filled[n.output] = filled[n.inputs[0]];
+  for (let i = views.length - 1; i >= 0; i--) {
+    const n = views[i];
+    if (!filled[n.inputs[0]] && filled[n.output]) filled[n.inputs[0]] = filled[n.output];
+  }
+  return filled;
+}
+
+function tensorRanges(graph: FloatGraph, calibration: Record<string, TensorRange>): Record<string, TensorRange> {
+  const calibrated = fillReshapeRanges(graph.nodes, calibration);
   const ranges: Record<string, TensorRange> = Object.create(null);
   const take = (name: string, where: string): void => {
     const r = calibrated[name];

@@ -98,6 +98,20 @@ describe('conv weights, bias and multipliers', () => {
   });
 });
 
+describe('calibrating the original graph', () => {
+  it('works for quantizeGraph too: every pass keeps the calibrated tensor names', () => {
+    const g = new GraphBuilder([6]);
+    const d = g.dense('input', 6, 4);
+    const side = g.add('relu', [d]);
+    const bn = g.batchnorm(d, 4); // a vector batchnorm: folded into reshape / depthwise / reshape
+    const model = g.build(g.add('add', [g.add('dropout', [bn]), side]));
+    const random = rng(5);
+    const cal = calibrate(model, Array.from({ length: 20 }, () => randomInput([6], random)));
+    const spec = quantizeGraph(model, cal);
+    expect(spec.ops.map((o) => o.type)).toEqual([3, 12, 10, 2, 10, 7]);
+  });
+});
+
 describe('bias that would not fit int32', () => {
   it('raises a nearly-dead channel\'s weight scale instead of overflowing or clamping the bias', () => {
     const g = new GraphBuilder([4]);
