@@ -206,10 +206,13 @@ describe('refusals', () => {
 
 /** The less common lowerings, checked end to end against the float executor. */
 describe('rarer ops through the runtime', () => {
-  it('per-channel prelu, hard-swish, tanh, leaky relu, ceil-mode pools, log-softmax match the float graph', () => {
+  it('grouped/dilated conv, depth multiplier, per-channel prelu, hard-swish, tanh, leaky relu, ceil-mode pools, log-softmax match the float graph', () => {
     const g = new GraphBuilder([6, 6, 3], 3);
     let t = g.conv('input', 3, 4, 3, { padding: [1, 1, 1, 1] });
     t = g.add('prelu', [t], {}, { slope: g.param([0.1, 0.25, 0, 0.5], [4]) });
+    t = g.conv(t, 4, 4, 3, { groups: 2, dilation: [2, 2], padding: [2, 2, 2, 2] }); // grouped, dilated
+    t = g.conv(t, 4, 8, 3, { groups: 4, padding: [1, 1, 1, 1] }); // depthwise, depth multiplier 2
+    t = g.conv(t, 8, 4, 1);
     const hs = g.add('hardSwish', [t]);
     const th = g.add('tanh', [g.conv(t, 4, 4, 1)]);
     t = g.add('concat', [hs, th]);
@@ -222,6 +225,9 @@ describe('rarer ops through the runtime', () => {
     const random = rng(21);
     const calib = Array.from({ length: 200 }, () => randomInput([6, 6, 3], random));
     const spec = convertToInt8(model, calib, { method: 'minmax' });
+    const convs = spec.ops.filter((o) => o.type === OP_CONV2D || o.type === OP_DEPTHWISE_CONV2D) as (ConvOp | DepthwiseOp)[];
+    expect(convs.map((o) => (o.type === OP_CONV2D ? `conv/${o.groups}/${o.dilationH}` : `dw/${o.depthMultiplier}`)))
+      .toEqual(['conv/1/1', 'dw/1', 'dw/1', 'conv/2/2', 'dw/2', 'conv/1/1', 'conv/1/1']);
     const int8 = loadModel(writeModel(spec));
     const float = createExecutor(model);
     let worst = 0;
