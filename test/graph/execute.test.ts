@@ -2,6 +2,9 @@
 import { describe, it, expect } from 'vitest';
 import { executeFloat, createExecutor } from '../../src/graph/execute.js';
 import { buildModel, expectClose, range } from './build.js';
+import * as ops from '../../src/graph/float-ops.js';
+import { windowOutputSize } from '../../src/graph/shapes.js';
+import type { ConvAttrs } from '../../src/graph/attrs.js';
 
 const run = (model: ReturnType<typeof buildModel>, input: number[]) => executeFloat(model, new Float32Array(input));
 
@@ -156,5 +159,35 @@ describe('multi-input and shape ops', () => {
     expectClose(exec(new Float32Array([-1, 1])), [0, 1]);
     expectClose(exec(new Float32Array([3, -3])), [3, 0]);
     expect(() => exec(new Float32Array(3))).toThrow(/expects 2 input values.*got 3/);
+  });
+});
+
+describe('conv2d fast paths equal the generic reference', () => {
+  let seed = 42;
+  const rand = () => { seed = (seed * 1103515245 + 12345) >>> 0; return (seed >>> 8) / 16777216 - 0.5; };
+  const randInt = (lo: number, hi: number) => lo + Math.floor((rand() + 0.5) * (hi - lo + 1));
+  it('on 60 random shapes (groups 1, depthwise with multipliers, grouped)', () => {
+    for (let trial = 0; trial < 60; trial++) {
+      const kind = trial % 3;
+      const groups = kind === 0 ? 1 : kind === 1 ? randInt(1, 4) : 2;
+      const inC = kind === 1 ? groups : groups * randInt(1, 3);
+      const outC = groups * randInt(1, 3);
+      const kh = randInt(1, 3);
+      const kw = randInt(1, 3);
+      const a: ConvAttrs = {
+        kernel: [kh, kw], stride: [randInt(1, 2), randInt(1, 2)], dilation: [randInt(1, 2), randInt(1, 2)], groups,
+        padding: [randInt(0, kh - 1), randInt(0, kw - 1), randInt(0, kh - 1), randInt(0, kw - 1)],
+      };
+      const inShape = [randInt(3, 7), randInt(3, 7), inC];
+      const outShape = [
+        windowOutputSize(inShape[0], kh, a.stride[0], a.padding[0], a.padding[2], a.dilation[0], false),
+        windowOutputSize(inShape[1], kw, a.stride[1], a.padding[1], a.padding[3], a.dilation[1], false), outC];
+      if (outShape[0] <= 0 || outShape[1] <= 0) continue;
+      const x = Float32Array.from({ length: inShape[0] * inShape[1] * inC }, rand);
+      const w = Float32Array.from({ length: outC * kh * kw * (inC / groups) }, rand);
+      const b = Float32Array.from({ length: outC }, rand);
+      expect(Array.from(ops.conv2d(x, inShape, outShape, a, w, b)), JSON.stringify({ a, inShape, outShape }))
+        .toEqual(Array.from(ops.conv2dGeneric(x, inShape, outShape, a, w, b)));
+    }
   });
 });
