@@ -68,10 +68,16 @@ function checkOptions(method: string, percentile: number): void {
   }
 }
 
-export function calibrate(model: FloatModel, samples: SampleSource, options: CalibrateOptions = {}): Calibration {
-  const method = options.method ?? 'percentile';
-  const percentile = options.percentile ?? DEFAULT_PERCENTILE;
-  checkOptions(method, percentile);
+/** What one pass of the float executor over the samples measured: every tensor's histogram. Ranges
+ *  for any method can be read from it without running the samples again (calibrationRanges). */
+export interface Observations {
+  graph: FloatModel['graph'];
+  samples: number;
+  histograms: Record<string, Histogram>;
+}
+
+export function observeActivations(model: FloatModel, samples: SampleSource,
+  options: Pick<CalibrateOptions, 'count' | 'progress'> = {}): Observations {
   const graph = model.graph;
   const count = Array.isArray(samples)
     ? Math.min(options.count ?? DEFAULT_CALIBRATION_SAMPLES, samples.length)
@@ -81,7 +87,7 @@ export function calibrate(model: FloatModel, samples: SampleSource, options: Cal
   }
   const inputSize = elementCount(graph.input.shape);
   const run = createExecutor(model);
-  const hists: Record<string, Histogram> = Object.create(null);
+  const histograms: Record<string, Histogram> = Object.create(null);
   const report = progressReporter(options.progress, count, 'calibrating');
   for (let i = 0; i < count; i++) {
     const x = Array.isArray(samples) ? samples[i] : samples(i);
@@ -89,7 +95,7 @@ export function calibrate(model: FloatModel, samples: SampleSource, options: Cal
       throw new TinyconvError('CALIBRATION_SHAPE', `calibration sample ${i} has ${x ? x.length : 0} values, but graph input '${graph.input.name}' has shape [${graph.input.shape.join(', ')}] (${inputSize} values)`);
     }
     run(x, (name, data) => {
-      const h = hists[name] ?? (hists[name] = new Histogram());
+      const h = histograms[name] ?? (histograms[name] = new Histogram());
       try {
         h.add(data);
       } catch {
@@ -98,12 +104,25 @@ export function calibrate(model: FloatModel, samples: SampleSource, options: Cal
     });
     report(i + 1);
   }
+  return { graph, samples: count, histograms };
+}
+
+/** Every tensor's range by one method, from observations. */
+export function calibrationRanges(obs: Observations, method: CalibrationMethod = 'percentile', percentile = DEFAULT_PERCENTILE): Calibration {
+  checkOptions(method, percentile);
   const ranges: Record<string, TensorRange> = Object.create(null);
-  for (const name of Object.keys(hists)) ranges[name] = rangeFromHistogram(hists[name], method, percentile);
-  ranges[graph.input.name] = rangeFromHistogram(hists[graph.input.name], 'minmax');
-  for (const node of graph.nodes) {
+  for (const name of Object.keys(obs.histograms)) ranges[name] = rangeFromHistogram(obs.histograms[name], method, percentile);
+  ranges[obs.graph.input.name] = rangeFromHistogram(obs.histograms[obs.graph.input.name], 'minmax');
+  for (const node of obs.graph.nodes) {
     const interval = activationInterval(node);
     if (interval && isRelu6Interval(interval)) ranges[node.output] = { min: 0, max: 6 };
   }
-  return { method, samples: count, ranges };
+  return { method, samples: obs.samples, ranges };
+}
+
+export function calibrate(model: FloatModel, samples: SampleSource, options: CalibrateOptions = {}): Calibration {
+  const method = options.method ?? 'percentile';
+  const percentile = options.percentile ?? DEFAULT_PERCENTILE;
+  checkOptions(method, percentile);
+  return calibrationRanges(observeActivations(model, samples, options), method, percentile);
 }

@@ -31,19 +31,26 @@ export interface ConvertResult {
 export function convertToInt8Detailed(model: FloatModel, samples: SampleSource, options: ConvertOptions = {}): ConvertResult {
   // Calibrate the graph that will be quantized: with batchnorms folded, the calibrated tensors are
   // exactly those the int8 graph has (the names survive every pass).
-  const folded = dropIdentity(foldBatchNorm(model));
+  const folded = prepareForCalibration(model);
   const calibration = calibrate(folded, samples, {
     method: options.method, percentile: options.percentile, count: options.calibrationCount, progress: options.progress,
   });
   return { spec: quantizeGraph(folded, calibration, { perChannel: options.perChannel }), calibration };
 }
 
+/** The float graph calibrate and quantizeGraph should see: batchnorms folded, dropout dropped.
+ *  To try several methods on one calibration run: observeActivations(prepareForCalibration(m), ...)
+ *  once, then quantizeGraph(prepared, calibrationRanges(observations, method), options) per method. */
+export function prepareForCalibration(model: FloatModel): FloatModel {
+  return dropIdentity(foldBatchNorm(model));
+}
+
 export function convertToInt8(model: FloatModel, samples: SampleSource, options: ConvertOptions = {}): ModelSpec {
   return convertToInt8Detailed(model, samples, options).spec;
 }
 
-export { calibrate, rangeFromHistogram, CALIBRATION_METHODS, DEFAULT_CALIBRATION_SAMPLES, DEFAULT_PERCENTILE } from './calibrate.js';
-export type { Calibration, CalibrationMethod, CalibrateOptions, TensorRange, SampleSource } from './calibrate.js';
+export { calibrate, observeActivations, calibrationRanges, rangeFromHistogram, CALIBRATION_METHODS, DEFAULT_CALIBRATION_SAMPLES, DEFAULT_PERCENTILE } from './calibrate.js';
+export type { Calibration, CalibrationMethod, CalibrateOptions, Observations, TensorRange, SampleSource } from './calibrate.js';
 export { quantizeGraph, type QuantizeOptions } from './quantize.js';
 export { foldBatchNorm } from './fold-batchnorm.js';
 export { fuseActivations } from './fuse-activations.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calibrate, rangeFromHistogram } from '../../src/convert/calibrate.js';
+import { calibrate, calibrationRanges, observeActivations, rangeFromHistogram } from '../../src/convert/calibrate.js';
 import { BINS, Histogram } from '../../src/convert/histogram.js';
 import { quantizationMse } from '../../src/convert/mse-range.js';
 import { isTinyconvError } from '../../src/format/errors.js';
@@ -145,5 +145,20 @@ describe('calibrate', () => {
     const { model: m } = model();
     expect(() => calibrate(m, [new Float32Array(4)], { method: 'kl' as never })).toThrow(/not one of minmax, percentile, mse/);
     expect(() => calibrate(m, [new Float32Array(4)], { percentile: 120 })).toThrow(/percentile 120/);
+  });
+});
+
+describe('observeActivations + calibrationRanges', () => {
+  it('gives every method from one run, identical to calibrate', () => {
+    const g = new GraphBuilder([4]);
+    const model = g.build(g.add('tanh', [g.dense('input', 4, 3)], {}, {}, 'y'));
+    const r = rng(8);
+    const samples = Array.from({ length: 100 }, () => Float32Array.from([r(), r(), -r(), r() * 3]));
+    let runs = 0;
+    const obs = observeActivations(model, samples, { progress: () => runs++ });
+    expect(runs).toBe(100);
+    for (const method of ['minmax', 'percentile', 'mse'] as const) {
+      expect(calibrationRanges(obs, method)).toEqual(calibrate(model, samples, { method }));
+    }
   });
 });
