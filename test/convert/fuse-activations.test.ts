@@ -63,4 +63,23 @@ describe('dropIdentity', () => {
     const x = randomInput([6], rng(3));
     expect(maxAbsDiff(executeFloat(model, x), executeFloat(dropped, x))).toBe(0);
   });
+
+  it('makes the dropout input the graph output when another node also reads it', () => {
+    const g = new GraphBuilder([6]);
+    const d = g.dense('input', 6, 4);
+    g.add('relu', [d]); // a second reader of d (dead code, but present)
+    const model = g.build(g.add('dropout', [d], {}, {}, 'out'));
+    const dropped = dropIdentity(model);
+    expect(dropped.graph.output).toBe(d);
+    expect(dropped.graph.nodes.map((n) => n.op)).toEqual(['dense', 'relu']);
+  });
+
+  it('lets an activation behind a dropout fuse once the dropout is gone', () => {
+    const g = new GraphBuilder([6]);
+    const d = g.dense('input', 6, 4);
+    const model = g.build(g.add('relu6', [g.add('dropout', [d])]));
+    const nodes = fuseActivations(dropIdentity(model)).graph.nodes;
+    expect(nodes.map((n) => n.op)).toEqual(['dense']);
+    expect(fusedInterval(nodes[0])).toEqual({ min: 0, max: 6 });
+  });
 });
