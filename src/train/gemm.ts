@@ -1,36 +1,62 @@
-// The one matrix product every conv and dense layer reduces to, in "NT" form:
-//   C[i][j] (+)= sum_k A[i][k] * B[j][k]
-// Both operands are read along k, which is contiguous in memory for each row, so the inner loop is a
-// dot product. A 4x4 register block (16 accumulators, 8 loads per 16 multiply-adds) is what makes
-// V8 go about 4x faster than the naive triple loop (measured ~2 GMAC/s vs ~0.55 on this machine for
-// the shapes of LeNet and MobileNet); the other operand layouts are handled by transposing first.
+// The one matrix product every conv and dense layer reduces to, with element strides so any operand
+// layout works without transposing first:
+//   C[cOff + i*ldc + j] (+)= sum_p A[aOff + i*ais + p*aps] * B[bOff + j*bjs + p*bps]
+// for i < M, j < N, p < K. A 4x4 register block (16 accumulators, 8 loads per 16 multiply-adds) is
+// what makes V8 about 4x faster than the naive triple loop (measured ~2 GMAC/s against ~0.55 on this
+// machine, for the shapes of LeNet and MobileNet, and the same for every stride pattern). Long
+// reductions are cut into chunks so both operands' slices stay in cache while every block of C
+// streams over them.
 
-/** C[cOff + i*ldc + j] (+)= dot(A row i, B row j), A is M x K, B is N x K, both densely packed. */
-export function gemmNT(
+const CHUNK = 256;
+
+export function gemm(
   M: number, N: number, K: number,
-  A: Float32Array, aOff: number,
-  B: Float32Array, bOff: number,
+  A: Float32Array, aOff: number, ais: number, aps: number,
+  B: Float32Array, bOff: number, bjs: number, bps: number,
   C: Float32Array, cOff: number, ldc: number,
   accumulate: boolean,
 ): void {
-  let i = 0;
-  for (; i + 4 <= M; i += 4) {
-    const a0 = aOff + i * K, a1 = a0 + K, a2 = a1 + K, a3 = a2 + K;
-    let j = 0;
-    for (; j + 4 <= N; j += 4) {
-      const b0 = bOff + j * K, b1 = b0 + K, b2 = b1 + K, b3 = b2 + K;
+  if (K <= 2 * CHUNK) {
+    kernel(M, N, K, A, aOff, ais, aps, B, bOff, bjs, bps, C, cOff, ldc, accumulate);
+    return;
+  }
+  for (let p0 = 0; p0 < K; p0 += CHUNK) {
+    const k = Math.min(CHUNK, K - p0);
+    kernel(M, N, k, A, aOff + p0 * aps, ais, aps, B, bOff + p0 * bps, bjs, bps, C, cOff, ldc, accumulate || p0 > 0);
+  }
+}
+
+/** Row-major product C = A . B^T with A (M x K) and B (N x K) densely packed (the forward form). */
+export function gemmNT(M: number, N: number, K: number, A: Float32Array, aOff: number, B: Float32Array, bOff: number,
+  C: Float32Array, cOff: number, ldc: number, accumulate: boolean): void {
+  gemm(M, N, K, A, aOff, K, 1, B, bOff, K, 1, C, cOff, ldc, accumulate);
+}
+
+function kernel(
+  M: number, N: number, K: number,
+  A: Float32Array, aOff: number, ais: number, aps: number,
+  B: Float32Array, bOff: number, bjs: number, bps: number,
+  C: Float32Array, cOff: number, ldc: number,
+  accumulate: boolean,
+): void {
+  const a1s = ais, a2s = 2 * ais, a3s = 3 * ais, b1s = bjs, b2s = 2 * bjs, b3s = 3 * bjs;
+  const M4 = M - (M % 4), N4 = N - (N % 4);
+  for (let i = 0; i < M4; i += 4) {
+    for (let j = 0; j < N4; j += 4) {
       let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
       let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-      for (let k = 0; k < K; k++) {
-        const y0 = B[b0 + k], y1 = B[b1 + k], y2 = B[b2 + k], y3 = B[b3 + k];
-        let x = A[a0 + k];
+      let pa = aOff + i * ais, pb = bOff + j * bjs;
+      for (let p = 0; p < K; p++) {
+        const y0 = B[pb], y1 = B[pb + b1s], y2 = B[pb + b2s], y3 = B[pb + b3s];
+        let x = A[pa];
         c00 += x * y0; c01 += x * y1; c02 += x * y2; c03 += x * y3;
-        x = A[a1 + k];
+        x = A[pa + a1s];
         c10 += x * y0; c11 += x * y1; c12 += x * y2; c13 += x * y3;
-        x = A[a2 + k];
+        x = A[pa + a2s];
         c20 += x * y0; c21 += x * y1; c22 += x * y2; c23 += x * y3;
-        x = A[a3 + k];
+        x = A[pa + a3s];
         c30 += x * y0; c31 += x * y1; c32 += x * y2; c33 += x * y3;
+        pa += aps; pb += bps;
       }
       let o = cOff + i * ldc + j;
       if (accumulate) {
@@ -45,27 +71,38 @@ export function gemmNT(
         C[o] = c30; C[o + 1] = c31; C[o + 2] = c32; C[o + 3] = c33;
       }
     }
-    for (; j < N; j++) {
-      const b = bOff + j * K;
+    // Leftover columns: 4 x 1 blocks.
+    for (let j = N4; j < N; j++) {
       let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      for (let k = 0; k < K; k++) {
-        const y = B[b + k];
-        s0 += A[a0 + k] * y; s1 += A[a1 + k] * y; s2 += A[a2 + k] * y; s3 += A[a3 + k] * y;
+      let pa = aOff + i * ais, pb = bOff + j * bjs;
+      for (let p = 0; p < K; p++) {
+        const y = B[pb];
+        s0 += A[pa] * y; s1 += A[pa + a1s] * y; s2 += A[pa + a2s] * y; s3 += A[pa + a3s] * y;
+        pa += aps; pb += bps;
       }
       const o = cOff + i * ldc + j;
-      if (accumulate) {
-        C[o] += s0; C[o + ldc] += s1; C[o + 2 * ldc] += s2; C[o + 3 * ldc] += s3;
-      } else {
-        C[o] = s0; C[o + ldc] = s1; C[o + 2 * ldc] = s2; C[o + 3 * ldc] = s3;
-      }
+      if (accumulate) { C[o] += s0; C[o + ldc] += s1; C[o + 2 * ldc] += s2; C[o + 3 * ldc] += s3; }
+      else { C[o] = s0; C[o + ldc] = s1; C[o + 2 * ldc] = s2; C[o + 3 * ldc] = s3; }
     }
   }
-  for (; i < M; i++) {
-    const a = aOff + i * K;
-    for (let j = 0; j < N; j++) {
-      const b = bOff + j * K;
+  // Leftover rows: 1 x 4 blocks, then single elements.
+  for (let i = M4; i < M; i++) {
+    for (let j = 0; j < N4; j += 4) {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let pa = aOff + i * ais, pb = bOff + j * bjs;
+      for (let p = 0; p < K; p++) {
+        const x = A[pa];
+        s0 += x * B[pb]; s1 += x * B[pb + b1s]; s2 += x * B[pb + b2s]; s3 += x * B[pb + b3s];
+        pa += aps; pb += bps;
+      }
+      const o = cOff + i * ldc + j;
+      if (accumulate) { C[o] += s0; C[o + 1] += s1; C[o + 2] += s2; C[o + 3] += s3; }
+      else { C[o] = s0; C[o + 1] = s1; C[o + 2] = s2; C[o + 3] = s3; }
+    }
+    for (let j = N4; j < N; j++) {
       let s = 0;
-      for (let k = 0; k < K; k++) s += A[a + k] * B[b + k];
+      let pa = aOff + i * ais, pb = bOff + j * bjs;
+      for (let p = 0; p < K; p++) { s += A[pa] * B[pb]; pa += aps; pb += bps; }
       const o = cOff + i * ldc + j;
       if (accumulate) C[o] += s;
       else C[o] = s;

@@ -8,7 +8,7 @@
 import type { GraphNode } from '../../graph/types.js';
 import type { Rng } from '../../data/random.js';
 import { TinyconvError } from '../../format/errors.js';
-import { gemmNT, transpose } from '../gemm.js';
+import { gemm, gemmNT, transpose } from '../gemm.js';
 import type { Context, ExportContext, Layer } from '../layer.js';
 import { initUniform, newParam, Scratch, type Param } from '../tensor.js';
 
@@ -48,9 +48,6 @@ export class Conv2d implements Layer {
   private input: Float32Array = new Float32Array(0);
   private out = new Scratch();
   private cols = new Scratch();
-  private colsT = new Scratch();
-  private dYt = new Scratch();
-  private dYg = new Scratch();
   private wT = new Scratch();
   private dCols = new Scratch();
   private dX = new Scratch();
@@ -146,61 +143,52 @@ export class Conv2d implements Layer {
     const dX = needX ? this.dX.zeroed(n * this.H * this.W * this.C) : null;
     for (let gi = 0; gi < g; gi++) {
       const cols = this.pointwise ? this.input : this.cols.get(M * K * g).subarray(gi * M * K, (gi + 1) * M * K);
-      // dW[o][k] += sum_m dY[m][o] * cols[m][k]: both operands transposed so m is contiguous.
-      const dYt = this.dYt.get(ocg * M);
-      for (let m = 0; m < M; m++) {
-        const r = m * oc + gi * ocg;
-        for (let o = 0; o < ocg; o++) dYt[o * M + m] = dY[r + o];
-      }
-      const colsT = this.colsT.get(K * M);
-      transpose(cols, 0, M, K, colsT);
-      gemmNT(ocg, K, M, dYt, 0, colsT, 0, gw, gi * ocg * K, K, true);
+      // dW[o][k] += sum_m dY[m][gi*ocg + o] * cols[m][k]  (A = dY^T, B = cols^T by strides)
+      gemm(ocg, K, M, dY, gi * ocg, 1, oc, cols, 0, 1, K, gw, gi * ocg * K, K, true);
       if (!dX) continue;
-      // dCols[m][k] = sum_o dY[m][o] * W[o][k] = dY_g . (W_g^T)^T
-      let dYg = dY;
-      if (g > 1) {
-        dYg = this.dYg.get(M * ocg);
-        for (let m = 0; m < M; m++) {
-          const r = m * oc + gi * ocg;
-          for (let o = 0; o < ocg; o++) dYg[m * ocg + o] = dY[r + o];
-        }
-      }
-      const wT = this.wT.get(K * ocg);
-      transpose(w, gi * ocg * K, ocg, K, wT);
-      if (this.pointwise) {
-        gemmNT(M, K, ocg, dYg, 0, wT, 0, dX, 0, K, false);
-      } else {
-        const dCols = this.dCols.get(M * K);
-        gemmNT(M, K, ocg, dYg, 0, wT, 0, dCols, 0, K, false);
-        this.col2im(dCols, n, gi * icg, icg, dX);
-      }
+      // dCols[m][k] = sum_o dY[m][gi*ocg + o] * W[gi*ocg + o][k]
+      const target = this.pointwise ? dX : this.dCols.get(M * K);
+      gemm(M, K, ocg, dY, gi * ocg, oc, 1, w, gi * ocg * K, 1, K, target, 0, K, false);
+      if (!this.pointwise) this.col2im(target, n, gi * icg, icg, dX);
     }
     return dX;
   }
 
-  /** cols[(n, oy, ox)][(ky, kx, c)] = x[n, oy*s - pad + ky*d, ox*s - pad + kx*d, c0 + c], 0 outside. */
+  /** cols[(n, oy, ox)][(ky, kx, c)] = x[n, oy*s - pad + ky*d, ox*s - pad + kx*d, c0 + c], 0 outside.
+   *  When a kernel row lies inside the image and covers all channels, its kw*C values are contiguous
+   *  in NHWC and copied in one run (the common case away from the border). */
   private im2col(x: Float32Array, n: number, c0: number, cn: number, cols: Float32Array): void {
     const { H, W, C, oH, oW, kh, kw, sh, sw, dh, dw } = this;
     const pt = this.pad[0], pl = this.pad[1];
-    const K = kh * kw * cn;
+    const K = kh * kw * cn, run = kw * cn;
+    const contiguous = dw === 1 && cn === C;
     let m = 0;
     for (let b = 0; b < n; b++) {
       for (let oy = 0; oy < oH; oy++) {
         for (let ox = 0; ox < oW; ox++, m++) {
           let k = m * K;
+          const ix0 = ox * sw - pl;
+          const inside = contiguous && ix0 >= 0 && ix0 + kw <= W;
           for (let ky = 0; ky < kh; ky++) {
             const iy = oy * sh - pt + ky * dh;
-            const rowOk = iy >= 0 && iy < H;
-            for (let kx = 0; kx < kw; kx++) {
-              const ix = ox * sw - pl + kx * dw;
-              if (rowOk && ix >= 0 && ix < W) {
-                const s = ((b * H + iy) * W + ix) * C + c0;
-                for (let c = 0; c < cn; c++) cols[k + c] = x[s + c];
-              } else {
-                for (let c = 0; c < cn; c++) cols[k + c] = 0;
+            if (iy < 0 || iy >= H) {
+              for (let t = 0; t < run; t++) cols[k + t] = 0;
+            } else if (inside) {
+              const s = ((b * H + iy) * W + ix0) * C;
+              for (let t = 0; t < run; t++) cols[k + t] = x[s + t];
+            } else {
+              for (let kx = 0; kx < kw; kx++) {
+                const ix = ix0 + kx * dw;
+                const o = k + kx * cn;
+                if (ix >= 0 && ix < W) {
+                  const s = ((b * H + iy) * W + ix) * C + c0;
+                  for (let c = 0; c < cn; c++) cols[o + c] = x[s + c];
+                } else {
+                  for (let c = 0; c < cn; c++) cols[o + c] = 0;
+                }
               }
-              k += cn;
             }
+            k += run;
           }
         }
       }
@@ -211,23 +199,32 @@ export class Conv2d implements Layer {
   private col2im(dCols: Float32Array, n: number, c0: number, cn: number, dX: Float32Array): void {
     const { H, W, C, oH, oW, kh, kw, sh, sw, dh, dw } = this;
     const pt = this.pad[0], pl = this.pad[1];
-    const K = kh * kw * cn;
+    const K = kh * kw * cn, run = kw * cn;
+    const contiguous = dw === 1 && cn === C;
     let m = 0;
     for (let b = 0; b < n; b++) {
       for (let oy = 0; oy < oH; oy++) {
         for (let ox = 0; ox < oW; ox++, m++) {
           let k = m * K;
+          const ix0 = ox * sw - pl;
+          const inside = contiguous && ix0 >= 0 && ix0 + kw <= W;
           for (let ky = 0; ky < kh; ky++) {
             const iy = oy * sh - pt + ky * dh;
-            const rowOk = iy >= 0 && iy < H;
-            for (let kx = 0; kx < kw; kx++) {
-              const ix = ox * sw - pl + kx * dw;
-              if (rowOk && ix >= 0 && ix < W) {
-                const s = ((b * H + iy) * W + ix) * C + c0;
-                for (let c = 0; c < cn; c++) dX[s + c] += dCols[k + c];
+            if (iy >= 0 && iy < H) {
+              if (inside) {
+                const s = ((b * H + iy) * W + ix0) * C;
+                for (let t = 0; t < run; t++) dX[s + t] += dCols[k + t];
+              } else {
+                for (let kx = 0; kx < kw; kx++) {
+                  const ix = ix0 + kx * dw;
+                  if (ix < 0 || ix >= W) continue;
+                  const s = ((b * H + iy) * W + ix) * C + c0;
+                  const o = k + kx * cn;
+                  for (let c = 0; c < cn; c++) dX[s + c] += dCols[o + c];
+                }
               }
-              k += cn;
             }
+            k += run;
           }
         }
       }

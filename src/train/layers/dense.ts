@@ -2,7 +2,7 @@
 // over the NHWC-flattened input (the float graph's convention), so export is a copy.
 import type { GraphNode } from '../../graph/types.js';
 import type { Rng } from '../../data/random.js';
-import { gemmNT, transpose } from '../gemm.js';
+import { gemm, gemmNT } from '../gemm.js';
 import type { Context, ExportContext, Layer } from '../layer.js';
 import { initUniform, newParam, Scratch, type Param } from '../tensor.js';
 
@@ -21,9 +21,6 @@ export class Dense implements Layer {
   private F = 0;
   private x: Float32Array = new Float32Array(0);
   private out = new Scratch();
-  private dYt = new Scratch();
-  private xT = new Scratch();
-  private wT = new Scratch();
   private dX = new Scratch();
 
   constructor(private readonly opt: DenseOptions) {
@@ -62,17 +59,11 @@ export class Dense implements Layer {
       for (let i = 0; i < n; i++) for (let u = 0; u < U; u++) gb[u] += dY[i * U + u];
     }
     // dW[u][f] += sum_n dY[n][u] x[n][f]
-    const dYt = this.dYt.get(U * n);
-    transpose(dY, 0, n, U, dYt);
-    const xT = this.xT.get(F * n);
-    transpose(this.x, 0, n, F, xT);
-    gemmNT(U, F, n, dYt, 0, xT, 0, this.weight.grad, 0, F, true);
+    gemm(U, F, n, dY, 0, 1, U, this.x, 0, 1, F, this.weight.grad, 0, F, true);
     if (!need[0]) return [null];
     // dX[n][f] = sum_u dY[n][u] W[u][f]
-    const wT = this.wT.get(F * U);
-    transpose(this.weight.data, 0, U, F, wT);
     const dX = this.dX.get(n * F);
-    gemmNT(n, F, U, dY, 0, wT, 0, dX, 0, F, false);
+    gemm(n, F, U, dY, 0, U, 1, this.weight.data, 0, 1, F, dX, 0, F, false);
     return [dX];
   }
 
