@@ -53,7 +53,8 @@ export interface Model {
   /** The parsed model and every tensor bound to the arena (index = tensor index). */
   spec: ModelSpec;
   tensors: Tensor[];
-  /** Runs every op once over the arena. Allocation-free (the optional hook aside). */
+  /** Runs every op once over the arena. Allocation-free (the optional hook aside). The arena plan
+   *  may reuse the input's bytes once it is consumed (as TFLM's does): call setInput before each run. */
   run(onOp?: OpHook): void;
   /** Uint8Array (or Uint8ClampedArray): raw 0-255 pixels, preprocessed as the model records, then
    *  quantized. Anything else: already preprocessed real values, quantized. Length must match. */
