@@ -187,7 +187,9 @@ const clip: Handler = (ctx, n) => {
 const prelu: Handler = (ctx, n) => {
   const x = ctx.tensor(n, 0);
   const slope = ctx.constant(n, 1);
-  const v = perChannel(ctx, n, 1, x);
+  // Before opset 7 a 1-D slope of C values meant one per channel (no numpy-style broadcasting).
+  const legacyPerChannel = ctx.opset < 7 && slope.dims.length === 1 && x.rank > 1 && slope.dims[0] === onnxShapeOf(x)[1];
+  const v = legacyPerChannel ? (x.chw ? chwToHwc(ctx.floats(n, 1), x.chw) : ctx.floats(n, 1)) : perChannel(ctx, n, 1, x);
   if (!v) return ctx.fail(n, `slope of dims [${slope.dims.join(', ')}] is not per-channel or scalar`);
   const single = v.every((s) => s === v[0]);
   ctx.emit(n, 'prelu', [x], {}, { slope: single ? { data: [v[0]], shape: [1] } : { data: v, shape: [v.length] } }, x.chw);
@@ -322,6 +324,23 @@ const concat: Handler = (ctx, n) => {
   ctx.emit(n, 'concat', xs, { axis: ours }, {});
 };
 
+/** ReduceMean over H and W is a global average pool (then a flatten when keepdims is 0). */
+const reduceMean: Handler = (ctx, n) => {
+  const x = ctx.tensor(n, 0);
+  rank4(ctx, n, x);
+  const axes = (ctx.has(n, 1) ? ctx.ints(n, 1) : ctx.attrInts(n, 'axes', null) ?? []).map((a) => (a < 0 ? a + 4 : a)).sort();
+  if (axes.join() !== '2,3') ctx.fail(n, `unsupported attribute axes=${JSON.stringify(axes)} (only the mean over H and W, axes [2, 3])`);
+  const pooled = ctx.emit(n, 'globalAvgPool', [x], {}, {});
+  if (ctx.attrInt(n, 'keepdims', 1) === 0) ctx.emit({ ...n, name: `${n.name || n.outputs[0]}_flatten` }, 'flatten', [pooled], {}, {}, null, 2);
+};
+
+/** GlobalMaxPool is a max pool whose window is the whole feature map. */
+const globalMaxPool: Handler = (ctx, n) => {
+  const x = ctx.tensor(n, 0);
+  const [H, W] = rank4(ctx, n, x);
+  ctx.emit(n, 'maxPool', [x], { kernel: [H, W], stride: [H, W] }, {});
+};
+
 const identity: Handler = (ctx, n) => ctx.alias(n, ctx.get(n, 0));
 
 /** Pad: only the all-zero padding PyTorch emits before AveragePool is supported (as identity). */
@@ -348,6 +367,8 @@ export const HANDLERS: Record<string, Handler> = {
   PRelu: prelu,
   MaxPool: pool('maxPool'),
   AveragePool: pool('avgPool'),
+  GlobalMaxPool: globalMaxPool,
+  ReduceMean: reduceMean,
   GlobalAveragePool: (ctx, n) => { const x = ctx.tensor(n, 0); rank4(ctx, n, x); ctx.emit(n, 'globalAvgPool', [x], {}, {}); },
   Gemm: gemm,
   MatMul: matmul,

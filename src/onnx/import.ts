@@ -2,6 +2,7 @@
 //   Conv (2-D, groups, dilation, pads/auto_pad), BatchNormalization (inference), Relu, Clip (attrs or
 //   constant inputs; [0, 6] becomes relu6), LeakyRelu, PRelu, Sigmoid, Tanh, HardSwish, HardSigmoid,
 //   MaxPool / AveragePool (ceil_mode, count_include_pad, no dilation), GlobalAveragePool,
+//   GlobalMaxPool (a max pool over the whole map), ReduceMean over H and W (a global average pool),
 //   Gemm / MatMul with constant weights, Add / Mul of two tensors, Add / Sub / Mul / Div by a
 //   per-channel or scalar constant (as an affine batchnorm), Concat, Flatten, Reshape, Dropout,
 //   Identity, Pad (all-zero only), Softmax, LogSoftmax, and the constant-only Constant / Shape / Gather / Unsqueeze /

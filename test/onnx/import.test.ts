@@ -76,6 +76,45 @@ describe('ONNX import mappings', () => {
     expect(m.graph.nodes.map((n) => n.op)).toEqual(['relu', 'flatten']);
     expect(m.graph.nodes[1].inputs).toEqual([m.graph.nodes[0].output]);
   });
+  it('Concat of two branches maps ONNX axes 1/2/3 to our C/H/W', () => {
+    // x: [1, C=1, H=1, W=2] NHWC = [a, b]; y = concat(x, relu(x)) along `axis`.
+    const build = (axis: number, out: number[]) => importOnnx(model({
+      nodes: [node('Relu', ['x'], ['r']), node('Concat', ['x', 'r'], ['y'], { axis })],
+      inputs: [['x', [1, 1, 1, 2]]], outputs: [['y', out]],
+    }));
+    const x = Float32Array.of(-1, 2);
+    const channels = build(1, [1, 2, 1, 2]);
+    expect(channels.graph.nodes[1].attrs.axis).toBe(2);
+    expect(Array.from(executeFloat(channels, x))).toEqual([-1, 0, 2, 2]); // NHWC [1, 2, 2]
+    expect(build(2, [1, 1, 2, 2]).graph.nodes[1].attrs.axis).toBe(0);
+    expect(build(-1, [1, 1, 1, 4]).graph.nodes[1].attrs.axis).toBe(1);
+    expect(Array.from(executeFloat(build(3, [1, 1, 1, 4]), x))).toEqual([-1, 2, 0, 2]);
+  });
+  it('ReduceMean over H, W is a global average pool; GlobalMaxPool a whole-map max pool', () => {
+    const mean = importOnnx(model({
+      nodes: [node('ReduceMean', ['x'], ['y'], { axes: [2, 3], keepdims: 0 })],
+      inputs: [['x', [1, 2, 2, 1]]], outputs: [['y', [1, 2]]],
+    }));
+    expect(mean.graph.nodes.map((n) => n.op)).toEqual(['globalAvgPool', 'flatten']);
+    expect(Array.from(executeFloat(mean, Float32Array.of(1, 10, 3, 30)))).toEqual([2, 20]);
+    const max = importOnnx(model({
+      nodes: [node('GlobalMaxPool', ['x'], ['y'])], inputs: [['x', [1, 2, 2, 1]]], outputs: [['y', [1, 2, 1, 1]]],
+    }));
+    expect(Array.from(executeFloat(max, Float32Array.of(1, 10, 3, 30)))).toEqual([3, 30]);
+  });
+  it('Mul of a feature map by a [1, C, 1, 1] gate (squeeze-excite) puts the gate second', () => {
+    const m = importOnnx(model({
+      nodes: [node('GlobalAveragePool', ['x'], ['g']), node('Sigmoid', ['g'], ['s']), node('Mul', ['s', 'x'], ['y'])],
+      inputs: [['x', [1, 2, 1, 2]]], outputs: [['y', [1, 2, 1, 2]]],
+    }));
+    const mul = m.graph.nodes[2];
+    expect(mul.op).toBe('mul');
+    expect(mul.inputs).toEqual([m.graph.input.name, m.graph.nodes[1].output]);
+    const sig = (v: number) => 1 / (1 + Math.exp(-v));
+    const got = Array.from(executeFloat(m, Float32Array.of(0, 2, 2, 4)));
+    const want = [0 * sig(1), 2 * sig(3), 2 * sig(1), 4 * sig(3)];
+    got.forEach((v, i) => expect(v).toBeCloseTo(want[i], 6));
+  });
   it('a symbolic batch dimension is taken as 1', () => {
     const bytes = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../fixtures/onnx/lenet5.onnx'));
     expect(importOnnx(bytes).graph.meta).toMatchObject({ onnxInput: { shape: [1, 1, 28, 28] }, opset: 11 });
