@@ -14,7 +14,7 @@
 // Runtime rule: ES5 subset, no allocation.
 import type { ConvOp } from '../../format/schema.js';
 import type { Tensor } from '../tensor.js';
-import { multiplyByQuantizedMultiplier } from '../requant.js';
+import { requantizeOutput } from './requantize-output.js';
 import { pointwiseConv2d } from './pointwise.js';
 
 /** Dispatcher: 1x1 stride-1 unpadded ungrouped convolutions take the pointwise path. */
@@ -42,8 +42,6 @@ export function conv2dGeneric(op: ConvOp, input: Tensor, output: Tensor): void {
   const groupOutC = outC / op.groups;
   const inputOffset = -input.zeroPoint;
   const outputOffset = output.zeroPoint;
-  const perTensor = op.multiplier.length === 1;
-  const hasBias = op.bias.length > 0;
   const x = input.data;
   const w = op.weights;
   const y = output.data;
@@ -65,12 +63,8 @@ export function conv2dGeneric(op: ConvOp, input: Tensor, output: Tensor): void {
             for (let ic = 0; ic < groupInC; ic++) acc += w[wBase + ic] * (x[xBase + ic] + inputOffset);
           }
         }
-        if (hasBias) acc += op.bias[oc];
-        const m = perTensor ? 0 : oc;
-        acc = multiplyByQuantizedMultiplier(acc, op.multiplier[m], op.shift[m]) + outputOffset;
-        if (acc < op.actMin) acc = op.actMin;
-        if (acc > op.actMax) acc = op.actMax;
-        y[(oy * outW + ox) * outC + oc] = acc;
+        acc += op.bias[oc];
+        y[(oy * outW + ox) * outC + oc] = requantizeOutput(acc, op, oc, outputOffset);
       }
     }
   }

@@ -7,7 +7,7 @@
 // Runtime rule: ES5 subset, no allocation.
 import type { DenseOp } from '../../format/schema.js';
 import type { Tensor } from '../tensor.js';
-import { multiplyByQuantizedMultiplier } from '../requant.js';
+import { requantizeOutput } from './requantize-output.js';
 import { elementCount } from './dot.js';
 
 export function dense(op: DenseOp, input: Tensor, output: Tensor): void {
@@ -15,8 +15,6 @@ export function dense(op: DenseOp, input: Tensor, output: Tensor): void {
   const outN = elementCount(output.shape);
   const inputOffset = -input.zeroPoint;
   const outputOffset = output.zeroPoint;
-  const perTensor = op.multiplier.length === 1;
-  const hasBias = op.bias.length > 0;
   const x = input.data;
   const w = op.weights;
   const y = output.data;
@@ -24,11 +22,7 @@ export function dense(op: DenseOp, input: Tensor, output: Tensor): void {
     const wBase = o * inN;
     let acc = 0;
     for (let i = 0; i < inN; i++) acc += w[wBase + i] * (x[i] + inputOffset);
-    if (hasBias) acc += op.bias[o];
-    const m = perTensor ? 0 : o;
-    acc = multiplyByQuantizedMultiplier(acc, op.multiplier[m], op.shift[m]) + outputOffset;
-    if (acc < op.actMin) acc = op.actMin;
-    if (acc > op.actMax) acc = op.actMax;
-    y[o] = acc;
+    acc += op.bias[o];
+    y[o] = requantizeOutput(acc, op, o, outputOffset);
   }
 }

@@ -9,7 +9,7 @@
 // Runtime rule: ES5 subset, no allocation.
 import type { DepthwiseOp } from '../../format/schema.js';
 import type { Tensor } from '../tensor.js';
-import { multiplyByQuantizedMultiplier } from '../requant.js';
+import { requantizeOutput } from './requantize-output.js';
 import { depthwiseConv3x3 } from './depthwise3x3.js';
 
 /** Dispatcher: 3x3, multiplier 1, undilated filters take the unrolled path. */
@@ -35,8 +35,6 @@ export function depthwiseConv2dGeneric(op: DepthwiseOp, input: Tensor, output: T
   const depthMultiplier = op.depthMultiplier;
   const inputOffset = -input.zeroPoint;
   const outputOffset = output.zeroPoint;
-  const perTensor = op.multiplier.length === 1;
-  const hasBias = op.bias.length > 0;
   const x = input.data;
   const w = op.weights;
   const y = output.data;
@@ -57,12 +55,8 @@ export function depthwiseConv2dGeneric(op: DepthwiseOp, input: Tensor, output: T
               acc += w[(ky * kernelW + kx) * outC + oc] * (x[(iy * inW + ix) * inC + ic] + inputOffset);
             }
           }
-          if (hasBias) acc += op.bias[oc];
-          const m = perTensor ? 0 : oc;
-          acc = multiplyByQuantizedMultiplier(acc, op.multiplier[m], op.shift[m]) + outputOffset;
-          if (acc < op.actMin) acc = op.actMin;
-          if (acc > op.actMax) acc = op.actMax;
-          y[(oy * outW + ox) * outC + oc] = acc;
+          acc += op.bias[oc];
+          y[(oy * outW + ox) * outC + oc] = requantizeOutput(acc, op, oc, outputOffset);
         }
       }
     }

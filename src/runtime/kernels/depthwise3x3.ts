@@ -7,7 +7,7 @@
 // Runtime rule: ES5 subset, no allocation.
 import type { DepthwiseOp } from '../../format/schema.js';
 import type { Tensor } from '../tensor.js';
-import { multiplyByQuantizedMultiplier } from '../requant.js';
+import { requantizeOutput } from './requantize-output.js';
 
 export function depthwiseConv3x3(op: DepthwiseOp, input: Tensor, output: Tensor): void {
   const inH = input.shape[0];
@@ -18,8 +18,6 @@ export function depthwiseConv3x3(op: DepthwiseOp, input: Tensor, output: Tensor)
   const rowStride = inW * channels;
   const inputOffset = -input.zeroPoint;
   const outputOffset = output.zeroPoint;
-  const perTensor = op.multiplier.length === 1;
-  const hasBias = op.bias.length > 0;
   const x = input.data;
   const w = op.weights;
   const y = output.data;
@@ -58,12 +56,8 @@ export function depthwiseConv3x3(op: DepthwiseOp, input: Tensor, output: Tensor)
             }
           }
         }
-        if (hasBias) acc += op.bias[c];
-        const m = perTensor ? 0 : c;
-        acc = multiplyByQuantizedMultiplier(acc, op.multiplier[m], op.shift[m]) + outputOffset;
-        if (acc < op.actMin) acc = op.actMin;
-        if (acc > op.actMax) acc = op.actMax;
-        y[outBase + c] = acc;
+        acc += op.bias[c];
+        y[outBase + c] = requantizeOutput(acc, op, c, outputOffset);
       }
     }
   }

@@ -9,7 +9,7 @@
 // Runtime rule: ES5 subset, no allocation.
 import type { ConvOp } from '../../format/schema.js';
 import type { Tensor } from '../tensor.js';
-import { multiplyByQuantizedMultiplier } from '../requant.js';
+import { requantizeOutput } from './requantize-output.js';
 import { dotInt8 } from './dot.js';
 
 export function pointwiseConv2d(op: ConvOp, input: Tensor, output: Tensor): void {
@@ -18,7 +18,6 @@ export function pointwiseConv2d(op: ConvOp, input: Tensor, output: Tensor): void
   const outC = output.shape[2];
   const inputOffset = -input.zeroPoint;
   const outputOffset = output.zeroPoint;
-  const perTensor = op.multiplier.length === 1;
   const x = input.data;
   const w = op.weights;
   const y = output.data;
@@ -26,16 +25,9 @@ export function pointwiseConv2d(op: ConvOp, input: Tensor, output: Tensor): void
     const wBase = oc * inC;
     let weightSum = 0;
     for (let ic = 0; ic < inC; ic++) weightSum += w[wBase + ic];
-    const constantTerm = (op.bias.length > 0 ? op.bias[oc] : 0) + inputOffset * weightSum;
-    const m = perTensor ? 0 : oc;
-    const multiplier = op.multiplier[m];
-    const shift = op.shift[m];
+    const constantTerm = op.bias[oc] + inputOffset * weightSum;
     for (let p = 0; p < pixels; p++) {
-      const acc = constantTerm + dotInt8(x, p * inC, w, wBase, inC);
-      let out = multiplyByQuantizedMultiplier(acc, multiplier, shift) + outputOffset;
-      if (out < op.actMin) out = op.actMin;
-      if (out > op.actMax) out = op.actMax;
-      y[p * outC + oc] = out;
+      y[p * outC + oc] = requantizeOutput(constantTerm + dotInt8(x, p * inC, w, wBase, inC), op, oc, outputOffset);
     }
   }
 }

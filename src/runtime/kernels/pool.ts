@@ -16,38 +16,15 @@ function roundedMean(sum: number, count: number): number {
 }
 
 export function maxPool(op: PoolOp, input: Tensor, output: Tensor): void {
-  const inH = input.shape[0];
-  const inW = input.shape[1];
-  const channels = input.shape[2];
-  const outH = output.shape[0];
-  const outW = output.shape[1];
-  const x = input.data;
-  const y = output.data;
-  for (let oy = 0; oy < outH; oy++) {
-    const inY0 = oy * op.strideH - op.padTop;
-    const kyStart = inY0 < 0 ? -inY0 : 0;
-    const kyEnd = inH - inY0 < op.kernelH ? inH - inY0 : op.kernelH;
-    for (let ox = 0; ox < outW; ox++) {
-      const inX0 = ox * op.strideW - op.padLeft;
-      const kxStart = inX0 < 0 ? -inX0 : 0;
-      const kxEnd = inW - inX0 < op.kernelW ? inW - inX0 : op.kernelW;
-      for (let c = 0; c < channels; c++) {
-        let best = -128;
-        for (let ky = kyStart; ky < kyEnd; ky++) {
-          for (let kx = kxStart; kx < kxEnd; kx++) {
-            const v = x[((inY0 + ky) * inW + inX0 + kx) * channels + c];
-            if (v > best) best = v;
-          }
-        }
-        if (best < op.actMin) best = op.actMin;
-        if (best > op.actMax) best = op.actMax;
-        y[(oy * outW + ox) * channels + c] = best;
-      }
-    }
-  }
+  pool2d(op, input, output, false);
 }
 
 export function avgPool(op: PoolOp, input: Tensor, output: Tensor): void {
+  pool2d(op, input, output, true);
+}
+
+/** TFLM's window walk shared by both pools: the window is clipped to the image once per pixel. */
+function pool2d(op: PoolOp, input: Tensor, output: Tensor, average: boolean): void {
   const inH = input.shape[0];
   const inW = input.shape[1];
   const channels = input.shape[2];
@@ -66,14 +43,19 @@ export function avgPool(op: PoolOp, input: Tensor, output: Tensor): void {
       const count = (kyEnd - kyStart) * (kxEnd - kxStart);
       for (let c = 0; c < channels; c++) {
         let sum = 0;
+        let best = -128;
         for (let ky = kyStart; ky < kyEnd; ky++) {
-          for (let kx = kxStart; kx < kxEnd; kx++) sum += x[((inY0 + ky) * inW + inX0 + kx) * channels + c];
+          for (let kx = kxStart; kx < kxEnd; kx++) {
+            const v = x[((inY0 + ky) * inW + inX0 + kx) * channels + c];
+            sum += v;
+            if (v > best) best = v;
+          }
         }
         // A window lying entirely in the padding has no taps; TFLite rejects it, we emit the clamp floor.
-        let mean = count > 0 ? roundedMean(sum, count) : op.actMin;
-        if (mean < op.actMin) mean = op.actMin;
-        if (mean > op.actMax) mean = op.actMax;
-        y[(oy * outW + ox) * channels + c] = mean;
+        let out = !average ? best : count > 0 ? roundedMean(sum, count) : op.actMin;
+        if (out < op.actMin) out = op.actMin;
+        if (out > op.actMax) out = op.actMax;
+        y[(oy * outW + ox) * channels + c] = out;
       }
     }
   }
