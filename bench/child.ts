@@ -35,6 +35,8 @@ export interface ModelResult {
   timings: Timing[];
   agreement: Agreement[];
   samples: string[];
+  /** Samples with a TFLM golden output, and how many of them our int8 output equals exactly. */
+  goldens: { checked: number; exact: number };
 }
 
 interface OurModel {
@@ -90,9 +92,14 @@ export async function runModelBenchmark(id: ModelId, options: { runs: number; wa
 
   // Agreement on every sample.
   const agreement: Agreement[] = peers.map((p) => ({ id: p.id, argmaxEqual: 0, samples: 0, maxDiffVsOurs: 0, maxDiffVsFloat: 0 }));
+  const goldens = { checked: 0, exact: 0 };
   for (const sample of model.samples) {
     ours.input.set(sample.data);
     ours.run();
+    if (sample.golden) {
+      goldens.checked++;
+      if (sample.golden.length === ours.output.length && sample.golden.every((v, i) => v === ours.output[i])) goldens.exact++;
+    }
     const ourOut = dequantizeTensor(ours.output, outputTensor);
     const real = dequantizeTensor(sample.data, inputTensor);
     const reference = runFloatReference(model.net, real);
@@ -135,5 +142,6 @@ export async function runModelBenchmark(id: ModelId, options: { runs: number; wa
     timings,
     agreement,
     samples: model.samples.map((s) => s.name),
+    goldens,
   };
 }

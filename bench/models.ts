@@ -34,8 +34,9 @@ export interface BenchModel {
   spec: ModelSpec;
   /** What the peers run. */
   net: FloatNet;
-  /** int8 inputs (the model's input quantization) with a name each. */
-  samples: { name: string; data: Int8Array }[];
+  /** int8 inputs (the model's input quantization) with a name each, and TFLM's golden int8 output
+   *  where one exists. */
+  samples: { name: string; data: Int8Array; golden?: number[] }[];
   /** Where the weights came from, for RESULTS.md. */
   provenance: string;
 }
@@ -86,10 +87,10 @@ export function loadBenchModel(id: ModelId, fixturesDir: string, modelsDir: stri
     const goldens = path.join(fixturesDir, 'person_detect_goldens.json');
     if (!existsSync(file) || !existsSync(goldens)) throw new Error(`bench: ${file} or its goldens are absent (TFLM fixtures)`);
     const spec = importTflite(new Uint8Array(readFileSync(file)));
-    const cases = JSON.parse(readFileSync(goldens, 'utf8')).cases as { name: string; input_int8_b64: string }[];
+    const cases = JSON.parse(readFileSync(goldens, 'utf8')).cases as { name: string; input_int8_b64: string; output_int8: number[] }[];
     const samples = cases.map((c): Sample => {
       const bytes = Buffer.from(c.input_int8_b64, 'base64');
-      return { name: c.name, data: new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length) };
+      return { name: c.name, data: new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length), golden: c.output_int8 };
     });
     return fromSpec(
       id,

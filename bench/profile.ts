@@ -4,7 +4,8 @@
 // 2. per function, from a V8 CPU profile (`node --cpu-prof`) of the unminified bundle, self time.
 //
 //   node dist/bench/profile.js [--model mobilenet] [--runs 300]
-// The parent re-runs itself under --cpu-prof, then summarises the .cpuprofile.
+// The parent re-runs itself under --cpu-prof, then summarises the .cpuprofile. run.ts calls
+// profileModel() so bench/RESULTS.md always carries the profile of the kernels it timed.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -38,8 +39,13 @@ export function opGroup(op: OpSpec, spec: ModelSpec): string {
   }
   if (op.type === OP_DEPTHWISE_CONV2D) return `depthwise ${op.kernelH}x${op.kernelW} s${op.strideH}${op.depthMultiplier > 1 ? ` x${op.depthMultiplier}` : ''}`;
   if (op.type === OP_DENSE) return 'dense';
-  return `op type ${op.type}`;
+  return OTHER_OP_NAMES[op.type] ?? `op type ${op.type}`;
 }
+
+const OTHER_OP_NAMES: Record<number, string> = {
+  4: 'max pool', 5: 'average pool', 6: 'global average pool', 7: 'add', 8: 'mul', 9: 'concat',
+  10: 'reshape', 11: 'pad', 12: 'lookup table', 13: 'softmax', 14: 'requantize',
+};
 
 function opMacs(op: OpSpec, spec: ModelSpec): number {
   const input = spec.tensors[op.inputs[0]];
@@ -85,7 +91,7 @@ async function child(id: ModelId, runs: number): Promise<void> {
     groups.set(g, entry);
   });
   const total = [...groups.values()].reduce((a, g) => a + g.ms, 0);
-  console.log(`${model.title}: ${perRun.toFixed(3)} ms per run without the hook, ${total.toFixed(3)} ms with it (${runs} runs, ${path.relative(repoRoot, file)})`);
+  console.log(`${model.title}, ${runs} runs of ${path.relative(repoRoot, file)}: ${perRun.toFixed(3)} ms per run without the per-op hook, ${total.toFixed(3)} ms with it.`);
   console.log('\n| kernel group | ops | ms per run | share | M MACs | GMAC/s |\n|---|---:|---:|---:|---:|---:|');
   for (const [name, g] of [...groups.entries()].sort((a, b) => b[1].ms - a[1].ms)) {
     const gmacs = g.macs > 0 ? (g.macs / (g.ms * 1e-3) / 1e9).toFixed(3) : '-';
@@ -93,7 +99,7 @@ async function child(id: ModelId, runs: number): Promise<void> {
   }
 }
 
-function summariseProfile(file: string, top: number): void {
+function summariseProfile(file: string, top: number): string {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<string, number>();
@@ -106,9 +112,36 @@ function summariseProfile(file: string, top: number): void {
     self.set(key, (self.get(key) ?? 0) + dt);
     total += dt;
   });
-  console.log(`\nCPU profile (self time, top ${top} of ${self.size} functions, ${(total / 1e3).toFixed(0)} ms sampled):\n\n| function | self ms | share |\n|---|---:|---:|`);
-  for (const [name, us] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)) {
-    console.log(`| ${name} | ${(us / 1e3).toFixed(1)} | ${((100 * us) / total).toFixed(1)}% |`);
+  const rows = [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([name, us]) => `| ${name} | ${(us / 1e3).toFixed(1)} | ${((100 * us) / total).toFixed(1)}% |`);
+  return [
+    '',
+    `CPU profile of the whole child process (self time, top ${top} of ${self.size} functions, ${(total / 1e3).toFixed(0)} ms sampled; model loading included):`,
+    '',
+    '| function (file:line in the unminified bundle) | self ms | share |',
+    '|---|---:|---:|',
+    ...rows,
+  ].join('\n');
+}
+
+/** Profile our runtime on `id`: per-op-kind table (from a child run under --cpu-prof) followed by
+ *  the CPU profile's top functions, as Markdown. */
+export function profileModel(id: ModelId, runs: number): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tinyconv-prof-'));
+  try {
+    const script = fileURLToPath(import.meta.url);
+    const result = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, script, '--child', '--model', id, '--runs', String(runs)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    if (result.status !== 0) throw new Error(`profile: the child exited with ${result.status}`);
+    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+    if (!file) throw new Error('profile: no .cpuprofile written');
+    return `${result.stdout.trimEnd()}\n${summariseProfile(path.join(dir, file), 12)}`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -121,22 +154,14 @@ async function main(): Promise<void> {
   const id = get('--model', 'mobilenet') as ModelId;
   if (!MODEL_IDS.includes(id)) throw new Error(`profile: unknown model ${id} (known: ${MODEL_IDS.join(', ')})`);
   const runs = Number(get('--runs', '300'));
+  if (!(runs >= 1)) throw new Error(`profile: --runs must be a positive number`);
   if (argv.includes('--child')) return child(id, runs);
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'tinyconv-prof-'));
-  try {
-    const result = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, fileURLToPath(import.meta.url), '--child', '--model', id, '--runs', String(runs)], {
-      stdio: 'inherit',
-    });
-    if (result.status !== 0) throw new Error(`profile: the child exited with ${result.status}`);
-    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-    if (!file) throw new Error('profile: no .cpuprofile written');
-    summariseProfile(path.join(dir, file), 15);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  console.log(profileModel(id, runs));
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.stack ?? err.message : err);
-  process.exit(1);
-});
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err) => {
+    console.error(err instanceof Error ? err.stack ?? err.message : err);
+    process.exit(1);
+  });
+}
