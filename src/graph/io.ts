@@ -35,6 +35,12 @@ function checkGraph(g: unknown, where: string): FloatGraph {
     bad(where, 'preprocess must be {pixelScale, mean[], std[]}');
   }
   if (!(pre.std as unknown[]).every((s) => typeof s === 'number' && s !== 0)) bad(where, 'preprocess.std entries must be non-zero numbers');
+  if (!(pre.mean as unknown[]).every((m) => typeof m === 'number' && Number.isFinite(m))) bad(where, 'preprocess.mean entries must be numbers');
+  const channels = (input.shape as number[])[(input.shape as number[]).length - 1];
+  for (const key of ['mean', 'std'] as const) {
+    const n = (pre[key] as unknown[]).length;
+    if (n !== 1 && n !== channels) bad(where, `preprocess.${key} has ${n} entries; expected 1 or one per input channel (${channels})`);
+  }
   if (!Array.isArray(g.labels)) bad(where, 'labels must be an array');
   if (typeof g.output !== 'string') bad(where, 'output must be a tensor name');
   if (!Array.isArray(g.nodes)) bad(where, 'nodes must be an array');

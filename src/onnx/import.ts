@@ -67,6 +67,12 @@ export function importOnnxModel(model: OnnxModel, options: OnnxImportOptions = {
   if (onnxIn.length < 1 || onnxIn.length > 4) fail('UNSUPPORTED_ONNX', `input '${input.name}' has rank ${onnxIn.length}; only NCHW (4), NCW (3), [1, F] (2) or [F] (1) inputs are supported`);
   if (onnxIn.length > 1 && onnxIn[0] !== 1) fail('UNSUPPORTED_ONNX', `input '${input.name}' has batch ${onnxIn[0]}; only batch 1 is supported`);
   const ourIn = ourShapeOf(onnxIn);
+  const channels = ourIn[ourIn.length - 1];
+  for (const [key, list] of [['inputMean', listOf(options.inputMean, 0)], ['inputStd', listOf(options.inputStd, 1)]] as const) {
+    if (list.length !== 1 && list.length !== channels) {
+      fail('BAD_OPTION', `${key} has ${list.length} values; give 1 or one per input channel (${channels})`);
+    }
+  }
   const inputName = ctx.uniqueName(input.name || 'input');
   ctx.values.set(input.name, { kind: 'tensor', name: inputName, shape: ourIn, chw: null, rank: onnxIn.length });
 

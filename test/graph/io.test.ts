@@ -45,6 +45,12 @@ describe('float model files', () => {
     g.nodes[1].op = 'swish';
     expect(() => parseFloatModel(g, m.weights)).toThrow(/unknown op 'swish'/);
   });
+  it('refuses preprocess lists that match neither one value nor the input channels', () => {
+    const m = model();
+    expect(() => parseFloatModel({ ...m.graph, preprocess: { pixelScale: 1, mean: [0, 0], std: [1] } }, m.weights))
+      .toThrow(/preprocess\.mean has 2 entries; expected 1 or one per input channel \(1\)/);
+    expect(() => parseFloatModel({ ...m.graph, preprocess: { pixelScale: 1, mean: [0], std: [0] } }, m.weights)).toThrow(/std entries must be non-zero/);
+  });
   it('validates shapes on load', () => {
     const m = model();
     const g = JSON.parse(JSON.stringify(m.graph));

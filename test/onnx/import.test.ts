@@ -142,6 +142,11 @@ describe('ONNX import refusals', () => {
       inputs: [['x', [1, 2]]], outputs: [['y', [1, 2]]],
     }))).toThrow(/node 'fc' .*constant 'B' element 1 is NaN/);
   });
+  it('preprocessing lists must have 1 value or one per input channel', () => {
+    const bytes = model({ nodes: [node('Relu', ['x'], ['y'])], inputs: [['x', [1, 3, 2, 2]]], outputs: [['y', [1, 3, 2, 2]]] });
+    expect(importOnnx(bytes, { inputMean: [0.5, 0.4, 0.3], inputStd: 0.2 }).graph.preprocess).toEqual({ pixelScale: 1 / 255, mean: [0.5, 0.4, 0.3], std: [0.2] });
+    expect(() => importOnnx(bytes, { inputMean: [0.5, 0.4] })).toThrow(/inputMean has 2 values; give 1 or one per input channel \(3\)/);
+  });
   it('two runtime inputs, batch > 1 and non-NCHW-expressible reshapes are refused', () => {
     expect(() => importOnnx(model({
       nodes: [node('Add', ['x', 'z'], ['y'])], inputs: [['x', [1, 4]], ['z', [1, 4]]], outputs: [['y', [1, 4]]],
