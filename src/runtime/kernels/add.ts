@@ -11,10 +11,10 @@
 import type { AddOp } from '../../format/schema.js';
 import type { Tensor } from '../tensor.js';
 import { multiplyByQuantizedMultiplier } from '../requant.js';
-import { elementCount } from './dot.js';
+import { shapeSize } from '../../format/validate.js';
 
 export function add(op: AddOp, a: Tensor, b: Tensor, output: Tensor): void {
-  const n = elementCount(output.shape);
+  const n = shapeSize(output.shape);
   const aOffset = -a.zeroPoint;
   const bOffset = -b.zeroPoint;
   const outputOffset = output.zeroPoint;

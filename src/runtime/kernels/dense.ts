@@ -8,11 +8,11 @@
 import type { DenseOp } from '../../format/schema.js';
 import type { Tensor } from '../tensor.js';
 import { requantizeOutput } from './requantize-output.js';
-import { elementCount } from './dot.js';
+import { shapeSize } from '../../format/validate.js';
 
 export function dense(op: DenseOp, input: Tensor, output: Tensor): void {
-  const inN = elementCount(input.shape);
-  const outN = elementCount(output.shape);
+  const inN = shapeSize(input.shape);
+  const outN = shapeSize(output.shape);
   const inputOffset = -input.zeroPoint;
   const outputOffset = output.zeroPoint;
   const x = input.data;

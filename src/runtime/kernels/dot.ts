@@ -13,10 +13,3 @@ export function dotInt8(a: Int8Array, aOffset: number, b: Int8Array, bOffset: nu
   for (let i = 0; i < length; i++) acc += a[aOffset + i] * b[bOffset + i];
   return acc;
 }
-
-/** Number of elements of a batch-less shape. */
-export function elementCount(shape: number[]): number {
-  let n = 1;
-  for (let i = 0; i < shape.length; i++) n *= shape[i];
-  return n;
-}

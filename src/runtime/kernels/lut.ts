@@ -5,10 +5,10 @@
 // Runtime rule: ES5 subset, no allocation.
 import type { LutOp } from '../../format/schema.js';
 import type { Tensor } from '../tensor.js';
-import { elementCount } from './dot.js';
+import { shapeSize } from '../../format/validate.js';
 
 export function lut(op: LutOp, input: Tensor, output: Tensor): void {
-  const n = elementCount(output.shape);
+  const n = shapeSize(output.shape);
   const table = op.table;
   const x = input.data;
   const y = output.data;

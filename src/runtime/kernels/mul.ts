@@ -8,11 +8,11 @@
 import type { MulOp } from '../../format/schema.js';
 import type { Tensor } from '../tensor.js';
 import { multiplyByQuantizedMultiplier } from '../requant.js';
-import { elementCount } from './dot.js';
+import { shapeSize } from '../../format/validate.js';
 
 export function mul(op: MulOp, a: Tensor, b: Tensor, output: Tensor): void {
-  const n = elementCount(a.shape);
-  const channels = elementCount(b.shape);
+  const n = shapeSize(a.shape);
+  const channels = shapeSize(b.shape);
   const pixels = n / channels;
   const aOffset = -a.zeroPoint;
   const bOffset = -b.zeroPoint;

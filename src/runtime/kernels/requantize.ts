@@ -7,7 +7,7 @@
 import type { RequantizeOp } from '../../format/schema.js';
 import type { Tensor } from '../tensor.js';
 import { multiplyByQuantizedMultiplier } from '../requant.js';
-import { elementCount } from './dot.js';
+import { shapeSize } from '../../format/validate.js';
 
 /** One value from (s_in, zp_in) to (s_out, zp_out), saturated to int8. */
 export function requantizeValue(q: number, inputZeroPoint: number, outputZeroPoint: number,
@@ -17,7 +17,7 @@ export function requantizeValue(q: number, inputZeroPoint: number, outputZeroPoi
 }
 
 export function requantize(op: RequantizeOp, input: Tensor, output: Tensor): void {
-  const n = elementCount(output.shape);
+  const n = shapeSize(output.shape);
   const x = input.data;
   const y = output.data;
   for (let i = 0; i < n; i++) {

@@ -5,14 +5,14 @@
 // Runtime rule: ES5 subset, no allocation.
 import type { ReshapeOp } from '../../format/schema.js';
 import type { Tensor } from '../tensor.js';
-import { elementCount } from './dot.js';
+import { shapeSize } from '../../format/validate.js';
 
 export function reshape(_op: ReshapeOp, input: Tensor, output: Tensor): void {
   const x = input.data;
   const y = output.data;
   const sameBuffer = x.buffer === y.buffer;
   if (sameBuffer && x.byteOffset === y.byteOffset) return;
-  const n = elementCount(output.shape);
+  const n = shapeSize(output.shape);
   if (sameBuffer && y.byteOffset > x.byteOffset) {
     for (let i = n - 1; i >= 0; i--) y[i] = x[i];
   } else {
