@@ -130,6 +130,13 @@ describe('globalAvgPool', () => {
         padTop: 0, padLeft: 0, padBottom: 0, padRight: 0, ...clamp,
       }, input, viaPool);
       expect(Array.from(output.data)).toEqual(Array.from(viaPool.data));
+      // Float reference: the mean of the real values, requantized with the shared scale/zero point.
+      for (let ch = 0; ch < c; ch++) {
+        let s = 0;
+        for (let p = 0; p < h * w; p++) s += 0.05 * (input.data[p * c + ch] - zp);
+        const want = clampRef(Math.round(s / (h * w) / 0.05) + zp, clamp.actMin, clamp.actMax);
+        expect(Math.abs(output.data[ch] - want)).toBeLessThanOrEqual(1);
+      }
     }
   });
 });
