@@ -4,12 +4,12 @@
 import type { Dataset } from '../data/datasets.js';
 import type { FloatModel } from '../graph/types.js';
 import { createExecutor } from '../graph/execute.js';
-import { convertToInt8 } from '../convert/index.js';
+import { calibrationRanges, DEFAULT_PERCENTILE, observeActivations, prepareForCalibration, quantizeGraph } from '../convert/index.js';
 import { writeModel } from '../format/writer.js';
 import { loadModel } from '../runtime/index.js';
 import { accuracy, agreement, argmax } from './metrics.js';
 import { preprocessInto } from './evaluate.js';
-import type { CalibrationRow } from './types.js';
+import type { CalibrationComparison, CalibrationRow } from './types.js';
 
 export type Method = 'minmax' | 'percentile' | 'mse';
 export const METHODS: Method[] = ['minmax', 'percentile', 'mse'];
@@ -65,25 +65,30 @@ export interface CompareOptions {
   onConfig?: (index: number, total: number, method: Method, perChannel: boolean) => void;
 }
 
-export function compareCalibration(model: FloatModel, calibration: Dataset, test: Dataset, options: CompareOptions = {}): { calibrationCount: number; rows: CalibrationRow[] } {
+export function compareCalibration(model: FloatModel, calibration: Dataset, test: Dataset, options: CompareOptions = {}): CalibrationComparison {
   const calibrationCount = Math.min(options.calibrationCount ?? 500, calibration.count);
   const count = Math.min(test.count, options.limit ?? test.count);
   const samples = calibrationSamples(model, calibration, calibrationCount);
   const floatPred = options.floatPredicted ?? floatPredictions(model, test, count);
   const labels = test.labels.subarray(0, count);
+  // The same passes convertToInt8 runs, but one float pass over the calibration images serves
+  // every method, and one set of ranges both weight granularities (weights do not move activations).
+  const prepared = prepareForCalibration(model);
+  const observations = observeActivations(prepared, samples, { count: calibrationCount });
   const rows: CalibrationRow[] = [];
-  const configs: [Method, boolean][] = [];
-  for (const perChannel of [true, false]) for (const method of METHODS) configs.push([method, perChannel]);
-  configs.forEach(([method, perChannel], k) => {
-    options.onConfig?.(k, configs.length, method, perChannel);
-    const spec = convertToInt8(model, samples, { method, perChannel, calibrationCount });
-    const pred = int8Predictions(writeModel(spec), test, count);
-    rows.push({
-      method, perChannel,
-      int8: accuracy(pred, labels),
-      agreement: agreement(floatPred, pred),
-      isDefault: method === DEFAULT_METHOD && perChannel,
-    });
+  const total = METHODS.length * 2;
+  METHODS.forEach((method, m) => {
+    const ranges = calibrationRanges(observations, method, DEFAULT_PERCENTILE);
+    for (const perChannel of [true, false]) {
+      options.onConfig?.(2 * m + (perChannel ? 0 : 1), total, method, perChannel);
+      const pred = int8Predictions(writeModel(quantizeGraph(prepared, ranges, { perChannel })), test, count);
+      rows.push({
+        method, perChannel,
+        int8: accuracy(pred, labels),
+        agreement: agreement(floatPred, pred),
+        isDefault: method === DEFAULT_METHOD && perChannel,
+      });
+    }
   });
-  return { calibrationCount, rows };
+  return { calibrationCount, evaluated: count, float: accuracy(floatPred, labels), rows };
 }

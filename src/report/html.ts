@@ -132,7 +132,7 @@ function calibrationSection(d: ReportData): string {
     esc(r.method) + (r.isDefault ? ' (default)' : ''),
     r.perChannel ? 'per-channel' : 'per-tensor',
     pctWithInterval(r.int8),
-    pointsDelta(d.accuracy.float.value, r.int8.value),
+    pointsDelta(d.calibration!.float.value, r.int8.value),
     pct(r.agreement.value),
   ]);
   const chart = barChart({
@@ -145,8 +145,8 @@ function calibrationSection(d: ReportData): string {
   });
   return `<h2 id="calibration">Calibration methods</h2>
 <p class="note">The same float model quantized again with each activation-range method and weight granularity,
-calibrated on ${int(d.calibration.calibrationCount)} training images, evaluated on the same ${int(d.accuracy.float.total)} images.
-Float accuracy: ${pct(d.accuracy.float.value)}.</p>
+calibrated on ${int(d.calibration.calibrationCount)} training images, evaluated on the first ${int(d.calibration.evaluated)} of the same images.
+Float accuracy on them: ${pct(d.calibration.float.value)}.</p>
 <div class="row">${table(['method', 'weights', 'int8 top-1', 'vs float', 'agreement'], rows, 'calibration-table')}${chart}</div>`;
 }
 
@@ -174,7 +174,7 @@ function featureMapSection(d: ReportData): string {
   const input = imageGrid({ title: 'Input image', kind: 'input', scale: Math.max(1, Math.round(84 / f.image.width)), tiles: [f.image] });
   const layers = f.layers.map((l) => {
     const side = Math.max(...l.channels.map((c) => c.width));
-    const scale = Math.max(1, Math.round(28 / side));
+    const scale = Math.max(1, Math.ceil(40 / side));
     const grid = imageGrid({
       title: `Feature maps of ${l.name}`,
       kind: 'featuremap',

@@ -44,10 +44,10 @@ export function renderMarkdown(d: ReportData, htmlName?: string): string {
   }
   if (d.calibration) {
     out.push('', '## Calibration methods', '');
-    out.push(`Calibrated on ${int(d.calibration.calibrationCount)} training images; float accuracy ${pct(a.float.value)}.`, '');
+    out.push(`Calibrated on ${int(d.calibration.calibrationCount)} training images, evaluated on ${int(d.calibration.evaluated)} test images; float accuracy on them ${pct(d.calibration.float.value)}.`, '');
     out.push(table(['method', 'weights', 'int8 top-1', 'vs float', 'agreement'], d.calibration.rows.map((r) => [
       r.method + (r.isDefault ? ' (default)' : ''), r.perChannel ? 'per-channel' : 'per-tensor',
-      pctWithInterval(r.int8), pointsDelta(a.float.value, r.int8.value), pct(r.agreement.value),
+      pctWithInterval(r.int8), pointsDelta(d.calibration!.float.value, r.int8.value), pct(r.agreement.value),
     ])));
   }
   out.push('', '## Size and cost', '');

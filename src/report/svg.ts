@@ -55,7 +55,7 @@ export interface BarChartOptions {
 /** Horizontal bars, one row per label: long layer names stay readable. */
 export function barChart(o: BarChartOptions): string {
   const format = o.format ?? n;
-  const width = o.width ?? 640;
+  const width = Math.max(o.width ?? 640, o.axisLabel ? textWidth(o.axisLabel) + 12 : 0);
   const row = 20;
   const labels = o.labels.map((l) => truncate(l, 32));
   const labelW = Math.max(40, ...labels.map(textWidth)) + 10;
@@ -76,7 +76,7 @@ export function barChart(o: BarChartOptions): string {
     parts.push(text(labelW + w + 4, y + 14, format(v)));
   });
   parts.push(`<line x1="${n(labelW)}" y1="${top}" x2="${n(labelW)}" y2="${n(top + labels.length * row)}" stroke="#555"/>`);
-  if (o.axisLabel) parts.push(text(labelW, height - 8, o.axisLabel, 'fill="#555"'));
+  if (o.axisLabel) parts.push(text(4, height - 8, o.axisLabel, 'fill="#555"'));
   parts.push('</svg>');
   return parts.join('');
 }
@@ -160,7 +160,9 @@ export function heatmap(o: HeatmapOptions): string {
   const top = Math.max(...colLabels.map(textWidth)) * 0.75 + 14 + (o.colAxis ? 18 : 0);
   const cols = o.colLabels.length;
   const rows = o.rowLabels.length;
-  const width = left + cols * cell + 8;
+  // Column labels are rotated up and to the right: leave room for the last one's overhang.
+  const overhang = Math.max(...colLabels.map(textWidth)) * 0.64;
+  const width = left + cols * cell + Math.max(8, overhang - cell / 2 + 8);
   const height = top + rows * cell + 8;
   const max = Math.max(1e-9, ...o.values.flat());
   const parts = [open('heatmap', width, height, o.title)];

@@ -45,6 +45,16 @@ export interface CalibrationRow {
   isDefault?: boolean;
 }
 
+export interface CalibrationComparison {
+  /** Training images the ranges were measured on. */
+  calibrationCount: number;
+  /** Test images each configuration was evaluated on (the first N of the report's). */
+  evaluated: number;
+  /** The float model's accuracy on those same images, the baseline of each row. */
+  float: Proportion;
+  rows: CalibrationRow[];
+}
+
 export interface LayerRow {
   name: string;
   op: string;
@@ -88,7 +98,7 @@ export interface ReportData {
   perClass: ClassRow[];
   confusion: { float: number[][]; int8: number[][] };
   sqnr: { samples: number; layers: SqnrRow[] };
-  calibration?: { calibrationCount: number; rows: CalibrationRow[] };
+  calibration?: CalibrationComparison;
   size: { modelBytes: number; arenaBytes: number; params: number; macs: number; layers: LayerRow[] };
   timing: { floatMs: number; int8Ms: number; runs: number };
   featureMaps?: FeatureMaps;

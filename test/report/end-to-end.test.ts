@@ -51,7 +51,7 @@ describe('report end to end on a tiny model', () => {
     const err = process.stderr.write;
     process.stderr.write = (() => true) as typeof process.stderr.write;
     try {
-      await reportMain(['--float', fx.floatPath, '--int8', fx.int8Path, '--data', fx.dataDir, '--compare-calibration', '--calib-count', '30', '--json', '--out', out]);
+      await reportMain(['--float', fx.floatPath, '--int8', fx.int8Path, '--data', fx.dataDir, '--compare-calibration', '--calib-count', '60', '--json', '--out', out]);
     } finally {
       console.log = log;
       process.stderr.write = err;
@@ -66,8 +66,13 @@ describe('report end to end on a tiny model', () => {
     const json = JSON.parse(readFileSync(join(dir, 'out', 'tiny.json'), 'utf8'));
     expect(json.calibration.rows).toHaveLength(6);
     expect(json.calibration.rows.map((r: { method: string; perChannel: boolean }) => `${r.method}/${r.perChannel}`)).toEqual([
-      'minmax/true', 'percentile/true', 'mse/true', 'minmax/false', 'percentile/false', 'mse/false',
+      'minmax/true', 'minmax/false', 'percentile/true', 'percentile/false', 'mse/true', 'mse/false',
     ]);
+    // The fixture's .tcm is minmax, per-channel, on the same 60 training images: that row must
+    // reproduce its predictions exactly.
+    expect(json.calibration.rows[0].int8.correct).toBe(json.accuracy.int8.correct);
+    expect(json.calibration.rows[0].agreement.correct).toBe(json.accuracy.agreement.correct);
+    expect(json.calibration.float.correct).toBe(32);
     expect(json.accuracy.float.value).toBe(0.8);
   });
 

@@ -38,7 +38,7 @@ export function syntheticReport(): ReportData {
       { tensor: 'conv2', op: 'conv2d', db: 12.25 },
       { tensor: 'logits', op: 'dense', db: 22 },
     ] },
-    calibration: { calibrationCount: 100, rows: [
+    calibration: { calibrationCount: 100, evaluated: 12, float: acc, rows: [
       { method: 'minmax', perChannel: true, int8: acc, agreement: agreement(floatPred, int8Pred), isDefault: true },
       { method: 'mse', perChannel: false, int8: accuracy(int8Pred, labels), agreement: agreement(floatPred, floatPred) },
     ] },
