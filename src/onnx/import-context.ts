@@ -28,7 +28,17 @@ export interface ConstValue {
   tensor: OnnxTensor;
 }
 
-export type Value = TensorValue | ConstValue;
+/** The output of a zero-valued Pad over H and W: not a tensor of its own; a following Conv (or an
+ *  AveragePool that counts padding) absorbs it into its own padding. */
+export interface PaddedValue {
+  kind: 'padded';
+  source: TensorValue;
+  /** [top, left, bottom, right] */
+  pads: number[];
+  padNode: string;
+}
+
+export type Value = TensorValue | ConstValue | PaddedValue;
 
 /** The ONNX shape (batch 1) of one of our tensors. */
 export function onnxShapeOf(v: TensorValue): number[] {
@@ -82,11 +92,20 @@ export class ImportContext {
     return name;
   }
 
-  get(n: OnnxNode, i: number): Value {
+  /** Any value, including a pending Pad (only Conv, AveragePool and aliases take those). */
+  getAny(n: OnnxNode, i: number): Value {
     const name = n.inputs[i];
     if (name === undefined || name === '') this.fail(n, `input ${i} is missing`);
     const v = this.values.get(name);
-    if (!v) this.fail(n, `input ${i} '${name}' is not produced by any earlier node, initializer or graph input`, 'BAD_ONNX');
+    if (!v) return this.fail(n, `input ${i} '${name}' is not produced by any earlier node, initializer or graph input`, 'BAD_ONNX');
+    return v;
+  }
+
+  get(n: OnnxNode, i: number): TensorValue | ConstValue {
+    const v = this.getAny(n, i);
+    if (v.kind === 'padded') {
+      return this.fail(n, `input ${i} comes from Pad '${v.padNode}' with non-zero padding, which only a following Conv or AveragePool can absorb`);
+    }
     return v;
   }
 
@@ -100,9 +119,16 @@ export class ImportContext {
     return v;
   }
 
+  /** A tensor input, possibly behind a zero Pad: returns the tensor and the padding to absorb. */
+  paddedTensor(n: OnnxNode, i: number): { x: TensorValue; pads: number[] } {
+    const v = this.getAny(n, i);
+    if (v.kind === 'padded') return { x: v.source, pads: v.pads };
+    return { x: this.tensor(n, i), pads: [0, 0, 0, 0] };
+  }
+
   constant(n: OnnxNode, i: number): OnnxTensor {
     const v = this.get(n, i);
-    if (v.kind !== 'const') this.fail(n, `input ${i} '${n.inputs[i]}' must be a constant (initializer or Constant), but is computed at run time`);
+    if (v.kind !== 'const') return this.fail(n, `input ${i} '${n.inputs[i]}' must be a constant (initializer or Constant), but is computed at run time`);
     return v.tensor;
   }
 

@@ -41,7 +41,7 @@ function pair(ctx: ImportContext, n: OnnxNode, name: string, fallback: number[] 
 }
 
 const conv: Handler = (ctx, n) => {
-  const x = ctx.tensor(n, 0);
+  const { x, pads: absorbed } = ctx.paddedTensor(n, 0);
   const [H, W, C] = rank4(ctx, n, x);
   const wt = ctx.constant(n, 1);
   if (wt.dims.length !== 4) ctx.fail(n, `weight has dims [${wt.dims.join(', ')}]; only 2-D convolution is supported`);
@@ -51,7 +51,10 @@ const conv: Handler = (ctx, n) => {
   const stride = pair(ctx, n, 'strides', [1, 1]);
   const dilation = pair(ctx, n, 'dilations', [1, 1]);
   const groups = ctx.attrInt(n, 'group', 1);
-  const pads = padding(ctx, n, [H, W], kernel, stride, dilation);
+  if (absorbed.some((p) => p !== 0) && ctx.attrString(n, 'auto_pad', 'NOTSET') !== 'NOTSET') {
+    ctx.fail(n, 'a preceding Pad combined with auto_pad is not supported');
+  }
+  const pads = padding(ctx, n, [H, W], kernel, stride, dilation).map((p, i) => p + absorbed[i]);
   // OIHW -> OHWI
   const w = ctx.floats(n, 1);
   const ohwi = new Float32Array(w.length);
@@ -67,16 +70,25 @@ const conv: Handler = (ctx, n) => {
 
 function pool(kind: 'maxPool' | 'avgPool'): Handler {
   return (ctx, n) => {
-    const x = ctx.tensor(n, 0);
+    const { x, pads: absorbed } = kind === 'avgPool' ? ctx.paddedTensor(n, 0) : { x: ctx.tensor(n, 0), pads: [0, 0, 0, 0] };
     const [H, W] = rank4(ctx, n, x);
     if (n.outputs.length > 1 && n.outputs[1] !== '') ctx.fail(n, 'the Indices output is not supported');
     const kernel = pair(ctx, n, 'kernel_shape', null);
     const stride = pair(ctx, n, 'strides', [1, 1]);
     const dilation = pair(ctx, n, 'dilations', [1, 1]);
     if (dilation[0] !== 1 || dilation[1] !== 1) ctx.fail(n, `unsupported attribute dilations ${JSON.stringify(dilation)} (pooling supports dilation 1 only)`);
-    const pads = padding(ctx, n, [H, W], kernel, stride, [1, 1]);
+    const own = padding(ctx, n, [H, W], kernel, stride, [1, 1]);
+    let countIncludePad = ctx.attrInt(n, 'count_include_pad', 0) === 1;
+    if (absorbed.some((p) => p !== 0)) {
+      // The Pad's zeros are real elements the average counts; that equals counting padding only
+      // when the pool's own padding also counts (or there is none).
+      if (!countIncludePad && own.some((p) => p !== 0)) ctx.fail(n, 'a preceding Pad with count_include_pad=0 and own pads is not supported');
+      if (ctx.attrInt(n, 'ceil_mode', 0) === 1) ctx.fail(n, 'a preceding Pad combined with ceil_mode is not supported');
+      countIncludePad = true;
+    }
+    const pads = own.map((p, i) => p + absorbed[i]);
     const attrs: Record<string, number[] | boolean> = { kernel, stride, padding: pads, ceilMode: ctx.attrInt(n, 'ceil_mode', 0) === 1 };
-    if (kind === 'avgPool') attrs.countIncludePad = ctx.attrInt(n, 'count_include_pad', 0) === 1;
+    if (kind === 'avgPool') attrs.countIncludePad = countIncludePad;
     // ONNX allows windows that end in the padding only; make sure every window touches the input.
     for (let a = 0; a < 2; a++) {
       const o = windowOutputSize(a === 0 ? H : W, kernel[a], stride[a], pads[a], pads[a + 2], 1, attrs.ceilMode as boolean);
@@ -341,14 +353,21 @@ const globalMaxPool: Handler = (ctx, n) => {
   ctx.emit(n, 'maxPool', [x], { kernel: [H, W], stride: [H, W] }, {});
 };
 
-const identity: Handler = (ctx, n) => ctx.alias(n, ctx.get(n, 0));
+const identity: Handler = (ctx, n) => ctx.alias(n, ctx.getAny(n, 0));
 
-/** Pad: only the all-zero padding PyTorch emits before AveragePool is supported (as identity). */
+/** Pad with zeros over H and W: nothing when all pads are 0, else absorbed by the following Conv
+ *  or AveragePool (see PaddedValue). Other modes, values or axes are refused. */
 const pad: Handler = (ctx, n) => {
   const x = ctx.tensor(n, 0);
   const pads = ctx.has(n, 1) ? ctx.ints(n, 1) : ctx.attrInts(n, 'pads', []) ?? [];
-  if (pads.some((p) => p !== 0)) ctx.fail(n, `non-zero padding ${JSON.stringify(pads)} is not supported (only the pads of a following Conv or pool are)`);
-  ctx.alias(n, x);
+  if (pads.every((p) => p === 0)) { ctx.alias(n, x); return; }
+  const mode = ctx.attrString(n, 'mode', 'constant');
+  const value = ctx.has(n, 2) ? ctx.floats(n, 2)[0] : ctx.attrFloat(n, 'value', 0);
+  if (mode !== 'constant' || value !== 0) ctx.fail(n, `Pad mode '${mode}' with value ${value} is not supported (only zero padding)`);
+  if (x.rank !== 4 || pads.length !== 8) ctx.fail(n, `Pad of a rank-${x.rank} tensor is not supported (only NCHW)`);
+  const [nb, cb, hb, wb, ne, ce, he, we] = pads;
+  if (nb || cb || ne || ce || pads.some((p) => p < 0)) ctx.fail(n, `pads ${JSON.stringify(pads)}: only non-negative padding of H and W is supported`);
+  ctx.values.set(n.outputs[0], { kind: 'padded', source: x, pads: [hb, wb, he, we], padNode: n.name || n.outputs[0] });
 };
 
 export const HANDLERS: Record<string, Handler> = {

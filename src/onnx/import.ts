@@ -5,7 +5,7 @@
 //   GlobalMaxPool (a max pool over the whole map), ReduceMean over H and W (a global average pool),
 //   Gemm / MatMul with constant weights, Add / Mul of two tensors, Add / Sub / Mul / Div by a
 //   per-channel or scalar constant (as an affine batchnorm), Concat, Flatten, Reshape, Dropout,
-//   Identity, Pad (all-zero only), Softmax, LogSoftmax, and the constant-only Constant / Shape / Gather / Unsqueeze /
+//   Identity, Pad (zeros over H and W, absorbed by the next Conv or AveragePool), Softmax, LogSoftmax, and the constant-only Constant / Shape / Gather / Unsqueeze /
 //   Squeeze / Concat / Cast / Transpose chains exporters build around a flatten, which are folded.
 // The model must be static with batch 1 and one float input and output: NCHW, NCW, [1, F] or [F].
 // Layout: NCHW -> NHWC, conv weights OIHW -> OHWI, dense columns after a flatten CHW -> HWC order.
@@ -88,7 +88,7 @@ export function importOnnxModel(model: OnnxModel, options: OnnxImportOptions = {
   const outName = g.outputs[0].name;
   const found = ctx.values.get(outName);
   if (!found) return fail('BAD_ONNX', `graph output '${outName}' is not produced by any node`);
-  if (found.kind !== 'tensor') return fail('UNSUPPORTED_ONNX', `graph output '${outName}' is a constant`);
+  if (found.kind !== 'tensor') return fail('UNSUPPORTED_ONNX', `graph output '${outName}' is ${found.kind === 'const' ? 'a constant' : 'a non-zero Pad, which only a following Conv or AveragePool can absorb'}`);
   const out = found;
 
   const model32: FloatModel = {

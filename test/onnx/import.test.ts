@@ -115,6 +115,36 @@ describe('ONNX import mappings', () => {
     const want = [0 * sig(1), 2 * sig(3), 2 * sig(1), 4 * sig(3)];
     got.forEach((v, i) => expect(v).toBeCloseTo(want[i], 6));
   });
+  it('a zero Pad is absorbed into the following Conv and AveragePool padding', () => {
+    const padded = (consumer: number[]) => importOnnx(model({
+      nodes: [node('Pad', ['x', 'p'], ['xp'], { mode: 'constant' }), consumer.length ? node('Conv', ['xp', 'W'], ['y'], { kernel_shape: [2, 2], pads: [0, 0, 1, 0] }, 'conv')
+        : node('AveragePool', ['xp'], ['y'], { kernel_shape: [2, 2], strides: [2, 2] }, 'avg')],
+      initializers: [tensor('p', [8], [0, 0, 1, 0, 0, 0, 0, 1], 7), tensor('W', [1, 1, 2, 2], [1, 1, 1, 1])],
+      inputs: [['x', [1, 1, 2, 2]]], outputs: [['y', [1, 1, 2, 2]]],
+    }));
+    const conv = padded([1]);
+    expect(conv.graph.nodes.map((n) => n.op)).toEqual(['conv2d']);
+    expect(conv.graph.nodes[0].attrs.padding).toEqual([1, 0, 1, 1]);
+    // x = [[1, 2], [3, 4]] padded to 4x3 (a zero row on top and bottom, a zero column right):
+    // 2x2 sums of ones: [3, 2, 10, 6, 7, 4]
+    expect(Array.from(executeFloat(conv, Float32Array.of(1, 2, 3, 4)))).toEqual([3, 2, 10, 6, 7, 4]);
+    const avg = padded([]);
+    expect(avg.graph.nodes[0]).toMatchObject({ op: 'avgPool', attrs: { padding: [1, 0, 0, 1], countIncludePad: true } });
+    // padded rows [0 0 0], [1 2 0], [3 4 0]; one 2x2 stride-2 window: (0 + 0 + 1 + 2) / 4
+    expect(Array.from(executeFloat(avg, Float32Array.of(1, 2, 3, 4)))).toEqual([0.75]);
+  });
+  it('a non-zero Pad feeding anything else is refused naming the Pad', () => {
+    expect(() => importOnnx(model({
+      nodes: [node('Pad', ['x', 'p'], ['xp'], {}, 'pad1'), node('Relu', ['xp'], ['y'], {}, 'act')],
+      initializers: [tensor('p', [8], [0, 0, 1, 1, 0, 0, 1, 1], 7)],
+      inputs: [['x', [1, 1, 2, 2]]], outputs: [['y', [1, 1, 4, 4]]],
+    }))).toThrow(/node 'act' \(Relu.*comes from Pad 'pad1' with non-zero padding/);
+    expect(() => importOnnx(model({
+      nodes: [node('Pad', ['x', 'p'], ['y'], { mode: 'reflect' }, 'pad1')],
+      initializers: [tensor('p', [8], [0, 0, 1, 1, 0, 0, 1, 1], 7)],
+      inputs: [['x', [1, 1, 2, 2]]], outputs: [['y', [1, 1, 4, 4]]],
+    }))).toThrow(/Pad mode 'reflect'/);
+  });
   it('a symbolic batch dimension is taken as 1', () => {
     const bytes = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../fixtures/onnx/lenet5.onnx'));
     expect(importOnnx(bytes).graph.meta).toMatchObject({ onnxInput: { shape: [1, 1, 28, 28] }, opset: 11 });
