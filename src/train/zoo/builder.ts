@@ -56,9 +56,10 @@ export class Builder {
     o: { stride?: number; groups?: number; bn?: boolean; name?: string } = {}): string {
     const bn = o.bn !== false;
     const name = o.name;
-    let y = this.conv(x, outChannels, kernel, { stride: o.stride ?? 1, groups: o.groups ?? 1, bias: !bn, name });
-    if (bn) y = this.bn(y, name ? `${name}_bn` : undefined);
-    return this.act(y, act, name ? `${name}_${act}` : undefined);
+    const y = this.conv(x, outChannels, kernel, { stride: o.stride ?? 1, groups: o.groups ?? 1, bias: !bn, name });
+    if (!bn) return this.act(y, act, name ? `${name}_${act}` : undefined);
+    if (act === 'relu' || act === 'relu6') return this.model.add(new BatchNorm({ activation: act }), y, name ? `${name}_bn` : undefined);
+    return this.act(this.bn(y, name ? `${name}_bn` : undefined), act, name ? `${name}_${act}` : undefined);
   }
 
   maxPool(x: string, kernel: number, stride = kernel, padding = 0): string {
