@@ -31,17 +31,17 @@ export var MAX_RANK = 4;
 // point into the constants section.
 var WINDOW = 'kernelH kernelW strideH strideW padTop padLeft padBottom padRight ';
 var CONV_ARRAYS = ' #weights *bias *multiplier *shift';
+var CLAMP = 'actMin actMax';
 
 /** Parameter block of each opcode; index = opcode. Append only (see the versioning rule). */
 export var OP_FIELDS: string[][] = [];
-OP_FIELDS[OP_CONV2D] = fields(WINDOW + 'dilationH dilationW groups actMin actMax' + CONV_ARRAYS);
-OP_FIELDS[OP_DEPTHWISE_CONV2D] = fields(WINDOW + 'dilationH dilationW depthMultiplier actMin actMax' + CONV_ARRAYS);
-OP_FIELDS[OP_DENSE] = fields('actMin actMax' + CONV_ARRAYS);
-OP_FIELDS[OP_MAX_POOL] = fields(WINDOW + 'actMin actMax');
-OP_FIELDS[OP_AVG_POOL] = OP_FIELDS[OP_MAX_POOL];
-OP_FIELDS[OP_GLOBAL_AVG_POOL] = fields('actMin actMax');
-OP_FIELDS[OP_ADD] = fields('leftShift input1Multiplier input1Shift input2Multiplier input2Shift outputMultiplier outputShift actMin actMax');
-OP_FIELDS[OP_MUL] = fields('outputMultiplier outputShift actMin actMax');
+OP_FIELDS[OP_CONV2D] = fields(WINDOW + 'dilationH dilationW groups ' + CLAMP + CONV_ARRAYS);
+OP_FIELDS[OP_DEPTHWISE_CONV2D] = fields(WINDOW + 'dilationH dilationW depthMultiplier ' + CLAMP + CONV_ARRAYS);
+OP_FIELDS[OP_DENSE] = fields(CLAMP + CONV_ARRAYS);
+OP_FIELDS[OP_MAX_POOL] = OP_FIELDS[OP_AVG_POOL] = fields(WINDOW + CLAMP);
+OP_FIELDS[OP_GLOBAL_AVG_POOL] = fields(CLAMP);
+OP_FIELDS[OP_ADD] = fields('leftShift input1Multiplier input1Shift input2Multiplier input2Shift outputMultiplier outputShift ' + CLAMP);
+OP_FIELDS[OP_MUL] = fields('outputMultiplier outputShift ' + CLAMP);
 OP_FIELDS[OP_CONCAT] = fields('axis *multiplier *shift');
 OP_FIELDS[OP_RESHAPE] = [];
 OP_FIELDS[OP_PAD] = fields('padTop padLeft padBottom padRight');

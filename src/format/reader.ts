@@ -30,16 +30,16 @@ export function readModel(bytes: ArrayBuffer | Uint8Array): ModelSpec {
   var u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   if (u8.byteOffset & 3) u8 = new Uint8Array(u8); // Int32Array views need 4-byte alignment
   var n = u8.byteLength;
-  check(n >= HEADER_BYTES, 'TRUNCATED', 'file is ' + n + ' bytes, the header ' + HEADER_BYTES);
+  check(n >= HEADER_BYTES, 'TRUNCATED', 'file is ' + n + ' bytes');
   var buf = u8.buffer;
   var base = u8.byteOffset;
   var words = new Int32Array(buf, base, n >> 2);
   var floats = new Float32Array(buf, base, n >> 2);
-  check(words[H_MAGIC] === FORMAT_MAGIC, 'BAD_MAGIC', 'not a .tcm file (bytes 0-3 are not "TCCM")');
-  check(words[H_VERSION] === FORMAT_VERSION, 'BAD_VERSION', 'version ' + words[H_VERSION] + ' (byte 4) is not ' + FORMAT_VERSION);
+  check(words[H_MAGIC] === FORMAT_MAGIC, 'BAD_MAGIC', 'not a .tcm file (bytes 0-3)');
+  check(words[H_VERSION] === FORMAT_VERSION, 'BAD_VERSION', 'version ' + words[H_VERSION] + ' (byte 4)');
   var fileBytes = words[H_FILE_BYTES];
   check(fileBytes <= n, 'TRUNCATED', 'file is ' + n + ' bytes, byte 8 says ' + fileBytes);
-  check(fileBytes >= HEADER_BYTES && !(fileBytes & 3), 'BAD_OFFSET', 'bad file length at byte 8');
+  check(fileBytes >= HEADER_BYTES && !(fileBytes & 3), 'BAD_OFFSET', 'byte 8');
 
   // Sections: [start, end) in bytes, each 4-byte aligned and inside the file.
   var starts: number[] = [];
@@ -49,14 +49,14 @@ export function readModel(bytes: ArrayBuffer | Uint8Array): ModelSpec {
     var off = words[at];
     var len = words[at + 1];
     check(off >= HEADER_BYTES && !(off & 3) && len >= 0 && off + len <= fileBytes, 'BAD_OFFSET',
-      'section at header byte ' + 4 * at + ': [' + off + ', +' + len + ') outside the file');
+      'section at byte ' + 4 * at + ': [' + off + ', +' + len + ')');
     starts.push(off);
     ends.push(off + len);
   }
 
   var nt = words[H_TENSOR_COUNT];
   var tensors: TensorSpec[] = [];
-  check(nt >= 0 && nt * TENSOR_WORDS * 4 <= ends[0] - starts[0], 'BAD_OFFSET', 'tensor count at byte 16 overflows its section');
+  check(nt >= 0 && nt * TENSOR_WORDS * 4 <= ends[0] - starts[0], 'BAD_OFFSET', 'tensor count (byte 16)');
   for (var t = 0; t < nt; t++) {
     var w = (starts[0] >> 2) + t * TENSOR_WORDS;
     var rank = words[w + 3];
@@ -79,7 +79,7 @@ export function readModel(bytes: ArrayBuffer | Uint8Array): ModelSpec {
     var nIn = words[p + 1];
     check(!!names, 'BAD_OP', where + 'opcode ' + type);
     // The record's length follows from its opcode and input count: check it once, whole.
-    check(nIn >= 1 && p + 3 + nIn + paramWords(names!) <= end, 'TRUNCATED', where + nIn + ' inputs: past the ops section');
+    check(nIn >= 1 && p + 3 + nIn + paramWords(names!) <= end, 'TRUNCATED', where + nIn + ' inputs');
     opAt.push(4 * p);
     var op: any = { type: type, inputs: [], outputs: [] };
     p += 2;
@@ -97,13 +97,13 @@ export function readModel(bytes: ArrayBuffer | Uint8Array): ModelSpec {
       var from = words[p];
       var count = words[p + 1];
       check(from >= starts[2] && !(from & (size - 1)) && count >= 0 && from + count * size <= ends[2], 'BAD_OFFSET',
-        where + name + ' (byte ' + 4 * p + ') [' + from + ', +' + count * size + ') outside the constants section');
+        where + name + ' [' + from + ', +' + count * size + ')');
       op[name] = size === 4 ? new Int32Array(buf, base + from, count) : new Int8Array(buf, base + from, count);
       p += 2;
     }
     ops.push(op);
   }
-  check(p === end, 'BAD_OFFSET', 'ops section: ' + 4 * (end - p) + ' bytes left after ' + nOps + ' ops');
+  check(p === end, 'BAD_OFFSET', 'ops section: ' + 4 * (end - p) + ' bytes left');
 
   var meta = readMeta(u8, starts[3], ends[3]);
   var tn = meta.tensorNames || [];
@@ -131,6 +131,6 @@ function readMeta(u8: Uint8Array, start: number, end: number): Meta {
   try {
     return text ? JSON.parse(text) : {};
   } catch (e) {
-    throw new TinyconvError('BAD_META', 'meta section at byte ' + start + ' is not JSON');
+    throw new TinyconvError('BAD_META', 'meta at byte ' + start);
   }
 }

@@ -1,6 +1,8 @@
-// Checks that a ModelSpec is safe to run: every tensor lies inside the arena and every op's shapes
-// agree with its parameters and constant arrays, so no kernel can read or write outside a buffer.
-// Called by the reader on every load and by the writer before it writes a file.
+// validateModel checks that a ModelSpec is safe to run: every tensor lies inside the arena and every
+// op's shapes agree with its parameters and constant arrays, so no kernel can read or write outside
+// a buffer. The reader runs it on every load, the writer before it writes a file.
+// validateParams (writer only, so it stays out of the runtime bundle) also checks the values the
+// kernels assume but that cannot make them read out of bounds: clamps, shifts, multipliers.
 // Kept terse on purpose (it ships in the runtime bundle): every check is `eq` or `range`, whose
 // messages name the op or tensor (`where`), the quantity, its value and what was expected.
 //
@@ -94,10 +96,6 @@ function checkOp(op: any, tensors: TensorSpec[]): void {
   var inN = shapeSize(a);
   var outN = shapeSize(o);
   var outC = o[o.length - 1];
-  if (op.actMax !== undefined) {
-    range(op.actMax, -128, 127, 'actMax');
-    range(op.actMin, -128, op.actMax, 'actMin');
-  }
   if (type === OP_CONV2D || type === OP_DEPTHWISE_CONV2D || type === OP_MAX_POOL || type === OP_AVG_POOL || type === OP_PAD) {
     // Every spatial op is a window over [H, W, C]; pad is the 1x1 window with stride 1.
     var w = type === OP_PAD ? { kernelH: 1, kernelW: 1, strideH: 1, strideW: 1 } : op;
@@ -105,7 +103,7 @@ function checkOp(op: any, tensors: TensorSpec[]): void {
     var dh = conv ? op.dilationH : 1;
     var dw = conv ? op.dilationW : 1;
     eq(a.length, 3, 'input rank');
-    range(Math.min(w.kernelH, w.kernelW, w.strideH, w.strideW, dh, dw), 1, MAX, 'kernel/stride/dilation');
+    range(Math.min(w.kernelH, w.kernelW, w.strideH, w.strideW, dh, dw), 1, MAX, 'window');
     range(Math.min(op.padTop, op.padLeft, op.padBottom, op.padRight), 0, MAX, 'padding');
     eq(String(o), [
       Math.floor((a[0] + op.padTop + op.padBottom - (w.kernelH - 1) * dh - 1) / w.strideH) + 1,
@@ -116,7 +114,7 @@ function checkOp(op: any, tensors: TensorSpec[]): void {
       var taps = op.kernelH * op.kernelW;
       if (type === OP_CONV2D) {
         range(op.groups, 1, a[2], 'groups');
-        eq(a[2] % op.groups + outC % op.groups, 0, 'channels modulo groups');
+        eq(a[2] % op.groups + outC % op.groups, 0, 'channels % groups');
         taps *= a[2] / op.groups;
       }
       arrays(op, outC, taps);
@@ -140,7 +138,7 @@ function checkOp(op: any, tensors: TensorSpec[]): void {
       sum += s[axis];
       eq(shapeSize(s), outN / o[axis] * s[axis], 'input ' + k + ' size');
     }
-    eq(sum, o[axis], 'concatenated size');
+    eq(sum, o[axis], 'axis size');
     eq(op.multiplier.length, k, 'multiplier length');
     requant(op.multiplier, op.shift, k);
   } else {
@@ -148,10 +146,6 @@ function checkOp(op: any, tensors: TensorSpec[]): void {
     // MUL may broadcast a [C] second input over [H, W, C] (squeeze-excite).
     if (type !== OP_MUL || n2 !== a[a.length - 1]) eq(n2, inN, 'input 1 size');
     if (type === OP_LUT) eq(op.table.length, 256, 'table length');
-    if (type === OP_SOFTMAX) {
-      range(op.inputBetaLeftShift, 0, 31, 'inputBetaLeftShift');
-      range(op.diffMin, -MAX, 0, 'diffMin');
-    }
     eq(outN, inN, 'output size');
   }
 }
@@ -166,8 +160,29 @@ function arrays(op: ConvOp, n: number, taps: number): void {
 function requant(mult: Int32Array, shift: Int32Array, n: number): void {
   if (mult.length !== 1) eq(mult.length, n, 'multiplier length');
   eq(shift.length, mult.length, 'shift length');
-  for (var i = 0; i < mult.length; i++) {
-    range(mult[i], 0, MAX, 'multiplier');
-    range(shift[i], -31, 31, 'shift');
+}
+
+/** Tool-side checks of parameter values (see the file comment); run by the writer after validateModel. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function validateParams(m: ModelSpec): void {
+  code = 'BAD_PARAM';
+  for (var i = 0; i < m.ops.length; i++) {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    var op: any = m.ops[i];
+    where = 'op ' + i + (op.name ? " '" + op.name + "'" : '');
+    if (op.actMax !== undefined) {
+      range(op.actMax, -128, 127, 'actMax');
+      range(op.actMin, -128, op.actMax, 'actMin');
+    }
+    if (op.type === OP_SOFTMAX) {
+      range(op.inputBetaLeftShift, 0, 31, 'inputBetaLeftShift');
+      range(op.diffMin, -MAX, 0, 'diffMin');
+    }
+    var mult: ArrayLike<number> = op.multiplier instanceof Int32Array ? op.multiplier : [op.multiplier, op.input1Multiplier, op.input2Multiplier, op.outputMultiplier];
+    var shift: ArrayLike<number> = op.shift instanceof Int32Array ? op.shift : [op.shift, op.input1Shift, op.input2Shift, op.outputShift];
+    for (var k = 0; k < mult.length; k++) {
+      if (mult[k] !== undefined) range(mult[k], 0, MAX, 'multiplier');
+      if (shift[k] !== undefined) range(shift[k], -31, 31, 'shift');
+    }
   }
 }

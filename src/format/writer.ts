@@ -7,12 +7,13 @@ import {
   HEADER_BYTES, H_MAGIC, H_VERSION, H_FILE_BYTES, H_ARENA_BYTES, H_TENSOR_COUNT, H_INPUT, H_OUTPUT,
   H_OP_COUNT, H_SECTIONS, TENSOR_WORDS, OP_FIELDS, OP_NAMES, paramWords,
 } from './layout.js';
-import { validateModel } from './validate.js';
+import { validateModel, validateParams } from './validate.js';
 
 const align4 = (n: number): number => (n + 3) & ~3;
 
 export function writeModel(spec: ModelSpec): Uint8Array {
   validateModel(spec);
+  validateParams(spec);
   const opWords = spec.ops.map((op, i) => 3 + op.inputs.length + paramWords(fieldsOf(op, i)));
   const tensorsAt = HEADER_BYTES;
   const opsAt = tensorsAt + spec.tensors.length * TENSOR_WORDS * 4;

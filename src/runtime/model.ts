@@ -56,7 +56,7 @@ export interface Model {
   /** Runs every op once over the arena. Allocation-free (the optional hook aside). The arena plan
    *  may reuse the input's bytes once it is consumed (as TFLM's does): call setInput before each run. */
   run(onOp?: OpHook): void;
-  /** Uint8Array (or Uint8ClampedArray): raw 0-255 pixels, preprocessed as the model records, then
+  /** Uint8Array: raw 0-255 pixels (one byte per input value), preprocessed as the model records, then
    *  quantized. Anything else: already preprocessed real values, quantized. Length must match. */
   setInput(data: Uint8Array | Float32Array | ArrayLike<number>): void;
   /** Dequantizes the output into `out` (allocated when omitted) and returns it. */
@@ -76,7 +76,7 @@ export function loadModel(bytes: ArrayBuffer | Uint8Array, options?: LoadOptions
   var arena = options && options.arena;
   if (!arena) arena = new ArrayBuffer(arenaBytes);
   else if (arena.byteLength < arenaBytes) {
-    throw new TinyconvError('BAD_ARENA', 'arena has ' + arena.byteLength + ' bytes, needs ' + arenaBytes);
+    throw new TinyconvError('BAD_ARENA', 'arena ' + arena.byteLength + ' < ' + arenaBytes + ' bytes');
   }
   // The freshly read TensorSpecs become Tensors by gaining their arena view.
   var tensors = spec.tensors as Tensor[];
@@ -129,9 +129,9 @@ export function loadModel(bytes: ArrayBuffer | Uint8Array, options?: LoadOptions
   function setInput(data: Uint8Array | Float32Array | ArrayLike<number>): void {
     var n = input.length;
     if (!data || data.length !== n) {
-      throw new TinyconvError('BAD_INPUT', 'setInput: ' + (data && data.length) + ' values, input takes ' + n);
+      throw new TinyconvError('BAD_INPUT', 'setInput: ' + (data && data.length) + ' values, not ' + n);
     }
-    if (data instanceof Uint8Array || (typeof Uint8ClampedArray !== 'undefined' && data instanceof Uint8ClampedArray)) {
+    if (data instanceof Uint8Array) {
       for (var i = 0, c = 0; i < n; i++) {
         input[i] = pixelTable[c * 256 + data[i]];
         if (++c === channels) c = 0;
@@ -144,7 +144,7 @@ export function loadModel(bytes: ArrayBuffer | Uint8Array, options?: LoadOptions
   function readOutput(out?: Float32Array): Float32Array {
     var n = output.length;
     if (!out) out = new Float32Array(n);
-    if (out.length < n) throw new TinyconvError('BAD_INPUT', 'readOutput: ' + out.length + ' values, output has ' + n);
+    if (out.length < n) throw new TinyconvError('BAD_INPUT', 'readOutput: ' + out.length + ' < ' + n + ' values');
     for (var i = 0; i < n; i++) out[i] = outT.scale * (output[i] - outT.zeroPoint);
     return out;
   }
