@@ -170,6 +170,16 @@ function reshapeTarget(node: GraphNode, x: number[]): number[] {
   return out;
 }
 
+/** Far beyond any model this toolkit targets; a larger tensor means a corrupt or mistaken shape,
+ *  refused here rather than as an out-of-memory crash in the executor. */
+export const MAX_TENSOR_ELEMENTS = 1 << 26;
+
+function checkSize(name: string, shape: number[]): void {
+  if (elementCount(shape) > MAX_TENSOR_ELEMENTS) {
+    throw new TinyconvError('SHAPE_TOO_LARGE', `tensor '${name}' of shape ${fmt(shape)} has ${elementCount(shape)} elements, more than the ${MAX_TENSOR_ELEMENTS} supported`);
+  }
+}
+
 /** Shapes of every tensor in the graph (the input and each node's output), by tensor name.
  *  Also checks that each node reads only tensors defined earlier and that names are unique. */
 export function inferShapes(graph: FloatGraph): Record<string, number[]> {
@@ -178,6 +188,7 @@ export function inferShapes(graph: FloatGraph): Record<string, number[]> {
   if (!Array.isArray(inShape) || inShape.length === 0 || !inShape.every((d) => Number.isInteger(d) && d > 0)) {
     throw new TinyconvError('BAD_GRAPH', `graph input '${graph.input.name}' has invalid shape ${fmt(inShape)}`);
   }
+  checkSize(graph.input.name, inShape);
   shapes[graph.input.name] = inShape.slice();
   for (const node of graph.nodes) {
     if (!Array.isArray(node.inputs) || node.inputs.length === 0) {
@@ -190,6 +201,7 @@ export function inferShapes(graph: FloatGraph): Record<string, number[]> {
     });
     if (shapes[node.output]) throw new TinyconvError('BAD_GRAPH', `node '${node.name}' writes tensor '${node.output}', which is already defined`);
     shapes[node.output] = nodeOutputShape(node, ins);
+    checkSize(node.output, shapes[node.output]);
   }
   if (!shapes[graph.output]) throw new TinyconvError('BAD_GRAPH', `graph output '${graph.output}' is not produced by any node`);
   return shapes;

@@ -50,6 +50,12 @@ describe('inferShapes', () => {
     const n = buildModel([4], [{ op: 'relu', name: 'act', inputs: ['nowhere'] }]);
     expect(() => inferShapes(n.graph)).toThrow(/'act' \(relu\) reads tensor 'nowhere'/);
   });
+  it('absurdly large tensors are refused before anything is allocated', () => {
+    const m = buildModel([8192, 8192, 3], [{ op: 'relu' }]);
+    expect(() => inferShapes(m.graph)).toThrow(/tensor 'input' of shape \[8192, 8192, 3\] has 201326592 elements/);
+    const up = buildModel([2048, 2048, 10], [{ op: 'concat', inputs: ['input', 'input'], name: 'big' }]);
+    expect(() => inferShapes(up.graph)).toThrow(/tensor 'big' of shape \[2048, 2048, 20\]/);
+  });
   it('a kernel larger than the padded input is refused', () => {
     const m = buildModel([2, 2, 1], [{ op: 'maxPool', name: 'p', attrs: { kernel: [3, 3] } }]);
     expect(() => inferShapes(m.graph)).toThrow(/node 'p' \(maxPool\): kernel \[3, 3\]/);
