@@ -42,4 +42,15 @@ describe('PyTorch-exported ONNX fixtures', () => {
     expect(model.graph.nodes.filter((n) => n.op === 'conv2d' && n.attrs.groups !== 1)).toHaveLength(4);
     expect(ops.slice(-3)).toEqual(['globalAvgPool', 'flatten', 'dense']);
   });
+  it('an op zoo (HardSwish, dilated conv, Concat, PReLU, ceil-mode pools, squeeze-excite, LogSoftmax) matches PyTorch', () => {
+    const { model, worst } = check('opzoo');
+    expect(worst).toBeLessThanOrEqual(TOLERANCE);
+    expect(model.graph.nodes.map((n) => n.op)).toEqual([
+      'conv2d', 'batchnorm', 'hardSwish', 'conv2d', 'sigmoid', 'conv2d', 'tanh', 'concat', 'prelu', 'avgPool',
+      'globalAvgPool', 'conv2d', 'relu', 'conv2d', 'hardSigmoid', 'mul', 'leakyRelu', 'maxPool', 'flatten', 'dense',
+      'tanh', 'dense', 'logSoftmax']);
+    const prelu = model.graph.nodes.find((n) => n.op === 'prelu');
+    expect(prelu?.params.slope.shape).toEqual([16]);
+    expect(model.graph.nodes.find((n) => n.op === 'avgPool')?.attrs).toMatchObject({ ceilMode: true, countIncludePad: false });
+  });
 });

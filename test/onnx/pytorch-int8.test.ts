@@ -1,5 +1,6 @@
-// End to end for an imported model: PyTorch MobileNetV1 (BatchNorm, ReLU6, depthwise) and LeNet-5
-// (dense after a flatten) go ONNX -> float graph -> int8 .tcm -> runtime, and the int8 output
+// End to end for imported models: PyTorch MobileNetV1 (BatchNorm, ReLU6, depthwise), LeNet-5 (dense
+// after a flatten) and the op zoo (LUT activations, concat, PReLU, squeeze-excite) go ONNX -> float
+// graph -> int8 .tcm -> runtime, and the int8 output
 // tracks the float output. Guards the importer's output against the converter's expectations
 // (affine batchnorms, relu6 clamps, the flattened dense permutation).
 import { describe, it, expect } from 'vitest';
@@ -22,7 +23,7 @@ function randomInputs(count: number, size: number, seed: number): Float32Array[]
 }
 
 describe('imported PyTorch models quantize and run in int8', () => {
-  for (const name of ['lenet5', 'mobilenet_v1']) {
+  for (const name of ['lenet5', 'mobilenet_v1', 'opzoo']) {
     it(name, () => {
       const float = importOnnx(readFileSync(join(DIR, `${name}.onnx`)));
       const [h, w, c] = float.graph.input.shape;
