@@ -6,7 +6,7 @@
 //                                                                               bias scale s_in*s_w)
 // so the int32 accumulator acc = bias + sum (x - zp_in) * w is exact, and
 //   y = zp_out + acc * (s_in * s_w[oc] / s_out)
-// where the real multiplier is applied in fixed point (requant.ts). Padded taps are skipped: they
+// where the real multiplier is applied in fixed point (requant.ts). Padded taps are skipped (window.ts): they
 // stand for real 0, i.e. q = zp_in, which contributes (zp_in - zp_in) * w = 0.
 // Shapes come from the tensors: input [inH, inW, inC], output [outH, outW, outC]; padBottom and
 // padRight only decided outH/outW when the converter planned the op.
@@ -15,6 +15,7 @@
 import type { ConvOp } from '../../format/schema.js';
 import type { Tensor } from '../tensor.js';
 import { requantizeOutput } from './requantize-output.js';
+import { endTap, firstTap } from './window.js';
 import { pointwiseConv2d } from './pointwise.js';
 
 /** Dispatcher: 1x1 stride-1 unpadded ungrouped convolutions take the pointwise path. */
@@ -47,17 +48,19 @@ export function conv2dGeneric(op: ConvOp, input: Tensor, output: Tensor): void {
   const y = output.data;
   for (let oy = 0; oy < outH; oy++) {
     const inY0 = oy * op.strideH - op.padTop;
+    const kyStart = firstTap(inY0, op.dilationH);
+    const kyEnd = endTap(inY0, op.dilationH, inH, kernelH);
     for (let ox = 0; ox < outW; ox++) {
       const inX0 = ox * op.strideW - op.padLeft;
+      const kxStart = firstTap(inX0, op.dilationW);
+      const kxEnd = endTap(inX0, op.dilationW, inW, kernelW);
       for (let oc = 0; oc < outC; oc++) {
         const inCBase = Math.floor(oc / groupOutC) * groupInC;
         let acc = 0;
-        for (let ky = 0; ky < kernelH; ky++) {
+        for (let ky = kyStart; ky < kyEnd; ky++) {
           const iy = inY0 + op.dilationH * ky;
-          if (iy < 0 || iy >= inH) continue;
-          for (let kx = 0; kx < kernelW; kx++) {
+          for (let kx = kxStart; kx < kxEnd; kx++) {
             const ix = inX0 + op.dilationW * kx;
-            if (ix < 0 || ix >= inW) continue;
             const xBase = (iy * inW + ix) * inC + inCBase;
             const wBase = ((oc * kernelH + ky) * kernelW + kx) * groupInC;
             for (let ic = 0; ic < groupInC; ic++) acc += w[wBase + ic] * (x[xBase + ic] + inputOffset);

@@ -3,13 +3,15 @@
 // Each input channel ic feeds depthMultiplier output channels oc = ic * depthMultiplier + m, each
 // with its own kH x kW filter stored as weights[ky][kx][oc] (TFLite's 1HWO). The accumulator and
 // requantization are those of conv.ts: acc = bias[oc] + sum_taps (x - zp_in) * w, then
-// y = zp_out + acc * (s_in * s_w[oc] / s_out) in fixed point, clamped. Padded taps are skipped.
+// y = zp_out + acc * (s_in * s_w[oc] / s_out) in fixed point, clamped. Padded taps are skipped
+// (the window is clipped once per output position, window.ts).
 // 3x3 filters with multiplier 1 and no dilation (the MobileNet case) go to depthwise3x3.ts.
 //
 // Runtime rule: ES5 subset, no allocation.
 import type { DepthwiseOp } from '../../format/schema.js';
 import type { Tensor } from '../tensor.js';
 import { requantizeOutput } from './requantize-output.js';
+import { endTap, firstTap } from './window.js';
 import { depthwiseConv3x3 } from './depthwise3x3.js';
 
 /** Dispatcher: 3x3, multiplier 1, undilated filters take the unrolled path. */
@@ -40,18 +42,20 @@ export function depthwiseConv2dGeneric(op: DepthwiseOp, input: Tensor, output: T
   const y = output.data;
   for (let oy = 0; oy < outH; oy++) {
     const inY0 = oy * op.strideH - op.padTop;
+    const kyStart = firstTap(inY0, op.dilationH);
+    const kyEnd = endTap(inY0, op.dilationH, inH, kernelH);
     for (let ox = 0; ox < outW; ox++) {
       const inX0 = ox * op.strideW - op.padLeft;
+      const kxStart = firstTap(inX0, op.dilationW);
+      const kxEnd = endTap(inX0, op.dilationW, inW, kernelW);
       for (let ic = 0; ic < inC; ic++) {
         for (let dm = 0; dm < depthMultiplier; dm++) {
           const oc = ic * depthMultiplier + dm;
           let acc = 0;
-          for (let ky = 0; ky < kernelH; ky++) {
+          for (let ky = kyStart; ky < kyEnd; ky++) {
             const iy = inY0 + op.dilationH * ky;
-            if (iy < 0 || iy >= inH) continue;
-            for (let kx = 0; kx < kernelW; kx++) {
+            for (let kx = kxStart; kx < kxEnd; kx++) {
               const ix = inX0 + op.dilationW * kx;
-              if (ix < 0 || ix >= inW) continue;
               acc += w[(ky * kernelW + kx) * outC + oc] * (x[(iy * inW + ix) * inC + ic] + inputOffset);
             }
           }

@@ -8,6 +8,7 @@
 import type { DepthwiseOp } from '../../format/schema.js';
 import type { Tensor } from '../tensor.js';
 import { requantizeOutput } from './requantize-output.js';
+import { endTap, firstTap } from './window.js';
 
 export function depthwiseConv3x3(op: DepthwiseOp, input: Tensor, output: Tensor): void {
   const inH = input.shape[0];
@@ -25,12 +26,12 @@ export function depthwiseConv3x3(op: DepthwiseOp, input: Tensor, output: Tensor)
   const w3 = 3 * channels;
   for (let oy = 0; oy < outH; oy++) {
     const inY0 = oy * op.strideH - op.padTop;
-    const kyStart = inY0 < 0 ? -inY0 : 0;
-    const kyEnd = inH - inY0 < 3 ? inH - inY0 : 3;
+    const kyStart = firstTap(inY0, 1);
+    const kyEnd = endTap(inY0, 1, inH, 3);
     for (let ox = 0; ox < outW; ox++) {
       const inX0 = ox * op.strideW - op.padLeft;
-      const kxStart = inX0 < 0 ? -inX0 : 0;
-      const kxEnd = inW - inX0 < 3 ? inW - inX0 : 3;
+      const kxStart = firstTap(inX0, 1);
+      const kxEnd = endTap(inX0, 1, inW, 3);
       const interior = kyStart === 0 && kxStart === 0 && kyEnd === 3 && kxEnd === 3;
       const outBase = (oy * outW + ox) * channels;
       for (let c = 0; c < channels; c++) {

@@ -8,6 +8,7 @@
 // Runtime rule: ES5 subset, no allocation.
 import type { GlobalAvgPoolOp, PoolOp } from '../../format/schema.js';
 import type { Tensor } from '../tensor.js';
+import { endTap, firstTap } from './window.js';
 
 /** TFLite's rounded integer mean (see above). count > 0. */
 function roundedMean(sum: number, count: number): number {
@@ -34,13 +35,14 @@ function pool2d(op: PoolOp, input: Tensor, output: Tensor, average: boolean): vo
   const y = output.data;
   for (let oy = 0; oy < outH; oy++) {
     const inY0 = oy * op.strideH - op.padTop;
-    const kyStart = inY0 < 0 ? -inY0 : 0;
-    const kyEnd = inH - inY0 < op.kernelH ? inH - inY0 : op.kernelH;
+    const kyStart = firstTap(inY0, 1);
+    const kyEnd = endTap(inY0, 1, inH, op.kernelH);
     for (let ox = 0; ox < outW; ox++) {
       const inX0 = ox * op.strideW - op.padLeft;
-      const kxStart = inX0 < 0 ? -inX0 : 0;
-      const kxEnd = inW - inX0 < op.kernelW ? inW - inX0 : op.kernelW;
-      const count = (kyEnd - kyStart) * (kxEnd - kxStart);
+      const kxStart = firstTap(inX0, 1);
+      const kxEnd = endTap(inX0, 1, inW, op.kernelW);
+      // Two empty ranges must not multiply into a positive count.
+      const count = kyEnd > kyStart && kxEnd > kxStart ? (kyEnd - kyStart) * (kxEnd - kxStart) : 0;
       for (let c = 0; c < channels; c++) {
         let sum = 0;
         let best = -128;

@@ -140,3 +140,17 @@ describe('globalAvgPool', () => {
     }
   });
 });
+
+describe('pool windows lying entirely in the padding', () => {
+  it('have no taps: max pool gives the clamp floor of -128, average pool the clamp minimum', () => {
+    // 1x1 input, 3x3 window, padding 4 on top/left: output (0,0) sees only padding in both directions.
+    const input = tensor([1, 1, 1], 1, 0, Int8Array.from([50]));
+    const win = { kernelH: 3, kernelW: 3, strideH: 1, strideW: 1, padTop: 4, padLeft: 4, padBottom: 0, padRight: 0 };
+    const maxOut = tensor([1, 1, 1], 1, 0);
+    maxPool({ type: OP_MAX_POOL, inputs: [0], outputs: [1], ...win, actMin: -100, actMax: 127 }, input, maxOut);
+    expect(maxOut.data[0]).toBe(-100);
+    const avgOut = tensor([1, 1, 1], 1, 0);
+    avgPool({ type: OP_AVG_POOL, inputs: [0], outputs: [1], ...win, actMin: -7, actMax: 127 }, input, avgOut);
+    expect(avgOut.data[0]).toBe(-7);
+  });
+});
