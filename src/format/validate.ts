@@ -83,6 +83,7 @@ function checkPreprocess(pre: ModelSpec['preprocess'], inShape: number[]): void 
   var channels = inShape[inShape.length - 1];
   code = 'BAD_META';
   where = 'preprocess';
+  if (!(pre && pre.mean && pre.std)) fail('needs mean and std');
   if (pre.mean.length !== 1) eq(pre.mean.length, channels, 'means');
   if (pre.std.length !== 1) eq(pre.std.length, channels, 'stds');
 }

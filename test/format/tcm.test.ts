@@ -139,6 +139,7 @@ describe('.tcm bad files', () => {
     expectError(() => writeModel(bad((s) => { s.ops[2].inputs = [1, 2]; })), 'BAD_OP', /inputs 2, expected 1/);
     expectError(() => writeModel(bad((s) => { s.output = 40; })), 'BAD_TENSOR', /model: output tensor 40 not in \[0, 17\]/);
     expectError(() => writeModel(bad((s) => { s.preprocess.std = [1, 2, 3]; })), 'BAD_META', /preprocess: stds 3, expected 2/);
+    expectError(() => writeModel(bad((s) => { (s as { preprocess: unknown }).preprocess = 5; })), 'BAD_META', /preprocess: needs mean and std/);
     expectError(() => writeModel(bad((s) => { conv(s).actMin = -129; })), 'BAD_PARAM', /op 1 'conv3x3': actMin -129 not in \[-128, 127\]/);
     expectError(() => writeModel(bad((s) => { conv(s).shift[3] = 40; })), 'BAD_PARAM', /shift 40 not in \[-31, 31\]/);
     expectError(() => writeModel(bad((s) => { (s.ops[4] as { outputShift: number }).outputShift = -40; })), 'BAD_PARAM', /op 4 'add': shift -40/);

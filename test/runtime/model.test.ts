@@ -100,6 +100,29 @@ describe('loadModel', () => {
     expect(() => m.setInput(new Uint8Array(1))).toThrow(TinyconvError);
   });
 
+  it('a corrupted file is refused with a TinyconvError or loads and runs without any other error', () => {
+    let seed = 99;
+    const next = () => (seed = (seed * 1103515245 + 12345) >>> 0);
+    let refused = 0;
+    let ran = 0;
+    for (let trial = 0; trial < 1500; trial++) {
+      const copy = bytes.slice();
+      for (let k = 0; k < 3; k++) copy[next() % copy.length] = next() & 255;
+      let m;
+      try { m = loadModel(copy); } catch (e) {
+        expect(isTinyconvError(e), String(e)).toBe(true);
+        refused++;
+        continue;
+      }
+      m.setInput(new Uint8Array(m.input.length));
+      m.run();
+      ran++;
+    }
+    console.log(`corrupted files: ${refused} refused, ${ran} loaded and ran`);
+    expect(refused).toBeGreaterThan(100);
+    expect(ran).toBeGreaterThan(100);
+  });
+
   it('refuses a file that is not a model', () => {
     expect(codeOf(() => loadModel(new Uint8Array(100)))).toBe('BAD_MAGIC');
     expect(codeOf(() => loadModel(bytes.subarray(0, 40)))).toBe('TRUNCATED');
