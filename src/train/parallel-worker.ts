@@ -1,7 +1,7 @@
 // A data-parallel training thread: builds the same zoo model as rank 0 on shared parameters, then
 // runs its shard of every step until told to stop (see parallel.ts for the protocol).
 import { parentPort, workerData } from 'node:worker_threads';
-import { bindShared, ParallelEngine, runShard, SharedCollective, type SharedState } from './parallel.js';
+import { bindShared, ParallelEngine, reportFailure, runShard, SharedCollective, type SharedState } from './parallel.js';
 import { Scratch } from './tensor.js';
 import { buildModel } from './zoo/index.js';
 
@@ -27,5 +27,7 @@ try {
     Atomics.notify(ctrl, DONE);
   }
 } catch (e) {
-  parentPort!.postMessage(`worker ${rank} failed: ${(e as Error).stack ?? String(e)}`);
+  const message = (e as Error).stack ?? String(e);
+  reportFailure(shared, rank, message);
+  parentPort!.postMessage(`worker ${rank} failed: ${message}`);
 }

@@ -27,7 +27,9 @@ const SEED = 2; // step seed
 const DONE = 3; // ranks finished with the step
 const BAR_COUNT = 4; // barrier arrivals
 const BAR_GEN = 5; // barrier generation
+const FAILED = 6; // rank + 1 of a worker that threw (its message is in SharedState.error)
 const CONTROL_WORDS = 8;
+const WAIT_MS = 200;
 
 /** Largest vector a layer all-reduces: batchnorm's 2C + 1 sums. */
 function maxReduceLength(model: Model): number {
@@ -48,6 +50,29 @@ export interface SharedState {
   slots: SharedArrayBuffer;
   slotLength: number;
   results: SharedArrayBuffer; // Float64 [ranks][2]
+  error: SharedArrayBuffer; // UTF-8 message of a failed worker
+}
+
+/** Throws on rank 0 when a worker reported a failure (so a dead worker never leaves us waiting). */
+function checkFailed(s: SharedState, ctrl: Int32Array): void {
+  const failed = Atomics.load(ctrl, FAILED);
+  if (failed === 0) return;
+  const bytes = new Uint8Array(s.error);
+  let end = bytes.indexOf(0);
+  if (end < 0) end = bytes.length;
+  throw new TinyconvError('TRAIN_WORKER_FAILED', `training worker ${failed - 1} failed: ${Buffer.from(bytes.slice(0, end)).toString('utf8')}`);
+}
+
+/** Called by a worker that caught an exception: records it and wakes everyone. */
+export function reportFailure(s: SharedState, rank: number, message: string): void {
+  const ctrl = new Int32Array(s.control);
+  const bytes = Buffer.from(message, 'utf8').subarray(0, s.error.byteLength - 1);
+  new Uint8Array(s.error).set(bytes);
+  Atomics.store(ctrl, FAILED, rank + 1);
+  Atomics.add(ctrl, BAR_GEN, 1);
+  Atomics.notify(ctrl, BAR_GEN);
+  Atomics.add(ctrl, DONE, 1);
+  Atomics.notify(ctrl, DONE);
 }
 
 /** Barrier + slot all-reduce shared by every rank. */
@@ -67,7 +92,11 @@ export class SharedCollective implements Collective {
       Atomics.add(ctrl, BAR_GEN, 1);
       Atomics.notify(ctrl, BAR_GEN);
     } else {
-      while (Atomics.load(ctrl, BAR_GEN) === gen) Atomics.wait(ctrl, BAR_GEN, gen);
+      while (Atomics.load(ctrl, BAR_GEN) === gen) {
+        Atomics.wait(ctrl, BAR_GEN, gen, WAIT_MS);
+        checkFailed(this.s, ctrl);
+      }
+      checkFailed(this.s, ctrl);
     }
   }
 
@@ -172,15 +201,21 @@ export class ParallelEngine implements StepEngine {
       slots: new SharedArrayBuffer(8 * ranks * slotLength),
       slotLength,
       results: new SharedArrayBuffer(8 * 2 * ranks),
+      error: new SharedArrayBuffer(2048),
     };
     const engine = new ParallelEngine(model, s);
     const script = workerScript();
-    await Promise.all(Array.from({ length: ranks - 1 }, (_, i) => new Promise<void>((resolve, reject) => {
-      const w = new Worker(script, { workerData: { shared: s, rank: i + 1, zooName, zooOptions } });
-      engine.workers.push(w);
-      w.once('message', (m) => (m === 'ready' ? resolve() : reject(new Error(String(m)))));
-      w.once('error', reject);
-    })));
+    try {
+      await Promise.all(Array.from({ length: ranks - 1 }, (_, i) => new Promise<void>((resolve, reject) => {
+        const w = new Worker(script, { workerData: { shared: s, rank: i + 1, zooName, zooOptions } });
+        engine.workers.push(w);
+        w.once('message', (m) => (m === 'ready' ? resolve() : reject(new TinyconvError('TRAIN_WORKER_FAILED', String(m)))));
+        w.once('error', reject);
+      })));
+    } catch (e) {
+      await engine.close();
+      throw e;
+    }
     return engine;
   }
 
@@ -198,8 +233,9 @@ export class ParallelEngine implements StepEngine {
     runShard(this.model, s, 0, this.collective, this.grad);
     for (;;) {
       const done = Atomics.load(ctrl, DONE);
+      checkFailed(s, ctrl);
       if (done === s.ranks - 1) break;
-      Atomics.wait(ctrl, DONE, done, 1000);
+      Atomics.wait(ctrl, DONE, done, WAIT_MS);
     }
     const g = this.model.flatGrads;
     for (const buf of s.grads) {
@@ -216,9 +252,10 @@ export class ParallelEngine implements StepEngine {
     Atomics.store(this.ctrl, COUNT, -1);
     Atomics.add(this.ctrl, SEQ, 1);
     Atomics.notify(this.ctrl, SEQ);
-    await Promise.all(this.workers.map((w) => new Promise<void>((resolve) => { w.once('exit', () => resolve()); })));
+    // terminate() also frees a worker stuck in a barrier because this thread failed mid-step.
+    await Promise.all(this.workers.map((w) => w.terminate()));
     this.workers = [];
   }
 
-  static readonly control = { SEQ, COUNT, DONE };
+  static readonly control = { SEQ, COUNT, DONE, FAILED };
 }

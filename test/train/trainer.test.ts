@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -88,6 +88,20 @@ describe('data-parallel training', () => {
         for (let i = 0; i < one.model.flatBuffers.length; i++) expect(Math.abs(one.model.flatBuffers[i] - two.model.flatBuffers[i])).toBeLessThan(1e-3);
         expect(Math.abs(one.history[0].trainLoss - two.history[0].trainLoss)).toBeLessThan(1e-4);
       }
+    } finally {
+      delete process.env.TINYCONV_TRAIN_WORKER;
+    }
+  });
+});
+
+describe('data-parallel failures', () => {
+  it('a worker that cannot start is reported as an error, not a hang', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bad-worker-'));
+    const script = join(dir, 'worker.mjs');
+    writeFileSync(script, "throw new Error('boom from worker');\n");
+    process.env.TINYCONV_TRAIN_WORKER = script;
+    try {
+      await expect(trainModel({ ...base, workers: 2, trainLimit: 64 })).rejects.toThrow(/boom from worker/);
     } finally {
       delete process.env.TINYCONV_TRAIN_WORKER;
     }
