@@ -2,7 +2,8 @@
 // op's shapes agree with its parameters and constant arrays, so no kernel can read or write outside
 // a buffer. The reader runs it on every load, the writer before it writes a file.
 // validateParams (writer only, so it stays out of the runtime bundle) also checks the values the
-// kernels assume but that cannot make them read out of bounds: clamps, shifts, multipliers.
+// kernels assume but that cannot make them read out of bounds: zero points, scales, clamps, shifts,
+// multipliers.
 // Kept terse on purpose (it ships in the runtime bundle): every check is `eq` or `range`, whose
 // messages name the op or tensor (`where`), the quantity, its value and what was expected.
 //
@@ -52,9 +53,6 @@ export function validateModel(m: ModelSpec, opAt?: number[]): void {
     code = 'BAD_SHAPE';
     range(s.shape.length, 1, 4, 'rank');
     for (var d = 0; d < s.shape.length; d++) range(s.shape[d], 1, MAX, 'dim');
-    code = 'BAD_TENSOR';
-    range(s.zeroPoint, -128, 127, 'zeroPoint');
-    if (!(s.scale > 0 && s.scale < Infinity)) fail('scale ' + s.scale);
     code = 'BAD_OFFSET';
     range(s.offset, 0, m.arenaBytes - shapeSize(s.shape), 'arena offset');
   }
@@ -167,6 +165,12 @@ function requant(mult: Int32Array, shift: Int32Array, n: number): void {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function validateParams(m: ModelSpec): void {
   code = 'BAD_PARAM';
+  for (var t = 0; t < m.tensors.length; t++) {
+    var s = m.tensors[t];
+    where = 'tensor ' + t + (s.name ? " '" + s.name + "'" : '');
+    range(s.zeroPoint, -128, 127, 'zeroPoint');
+    if (!(s.scale > 0 && s.scale < Infinity)) fail('scale ' + s.scale);
+  }
   for (var i = 0; i < m.ops.length; i++) {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     var op: any = m.ops[i];

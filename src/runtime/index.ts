@@ -8,7 +8,7 @@ export type { Tensor } from './tensor.js';
 export { readModel } from '../format/reader.js';
 export { TinyconvError } from '../format/errors.js';
 export {
-  FORMAT_VERSION, OP_CONV2D, OP_DEPTHWISE_CONV2D, OP_DENSE, OP_MAX_POOL, OP_AVG_POOL, OP_GLOBAL_AVG_POOL,
+  OP_CONV2D, OP_DEPTHWISE_CONV2D, OP_DENSE, OP_MAX_POOL, OP_AVG_POOL, OP_GLOBAL_AVG_POOL,
   OP_ADD, OP_MUL, OP_CONCAT, OP_RESHAPE, OP_PAD, OP_LUT, OP_SOFTMAX, OP_REQUANTIZE,
 } from '../format/schema.js';
 export type { ModelSpec, TensorSpec, OpSpec } from '../format/schema.js';
