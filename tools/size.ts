@@ -1,9 +1,11 @@
-// `npm run size`: raw and gzip bytes of the runtime bundles against their budgets; exits 1 when a
-// bundle is over (or missing). Run `npm run build` first.
+// `npm run size`: raw and gzip bytes of the runtime bundles against their budgets, then the browser
+// example's page payload (every file examples/browser/index.html loads) against 50 KB; exits 1 when
+// anything is over (or missing). Run `npm run build` first.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { pagePayload, PAGE_BUDGET_BYTES } from '../src/deploy/page-assets.js';
 
 export const BUDGET_RAW = 16384;
 export const BUDGET_GZIP = 6144;
@@ -43,7 +45,17 @@ function main(): number {
     if (!ok) over++;
     console.log(`  ${relative(root, path).padEnd(24)} ${String(s.raw).padStart(6)} raw  ${String(s.gzip).padStart(5)} gzip  ${ok ? 'ok' : 'OVER BUDGET'}`);
   }
-  return over ? 1 : 0;
+  return over + pageSize(root) ? 1 : 0;
+}
+
+/** Prints the example page's payload per file; returns 1 when over budget or incomplete. */
+function pageSize(root: string): number {
+  const page = pagePayload(join(root, 'examples', 'browser'));
+  const ok = page.missing.length === 0 && page.total <= PAGE_BUDGET_BYTES;
+  console.log(`page examples/browser/ (HTML + JS + model + samples): ${page.total} bytes, budget ${PAGE_BUDGET_BYTES}  ` +
+    (page.missing.length ? `INCOMPLETE (missing ${page.missing.join(', ')}: run npm run build)` : ok ? 'ok' : 'OVER BUDGET'));
+  for (const f of page.files) console.log(`  ${f.file.padEnd(24)} ${f.bytes === null ? 'missing' : String(f.bytes).padStart(6)}`);
+  return ok ? 0 : 1;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) process.exitCode = main();

@@ -1,0 +1,154 @@
+// The engine matrix: the exported LeNet-5 and MobileNetV1-tiny int8 files classify the same 100
+// Fashion-MNIST test images (embedded subset) on Node (the ESM export), QuickJS
+// (quickjs-emscripten), Duktape (`duk`) and headless Chromium (the browser export), and every
+// engine's int8 output bytes, and a hash of every op's output, equal the TypeScript runtime's.
+// Per-engine ms per inference is printed, not asserted (it includes the per-op hash, a few % of the
+// work). Duktape runs as a child process while QuickJS runs in this one, to stay near a minute.
+// LeNet-5 and the page's MobileNet (alpha 0.5) run by default; TINYCONV_MATRIX=all adds alpha 1.0
+// (about 90 s more on this machine: Duktape and QuickJS take ~0.5 s per inference of it).
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { getQuickJS } from 'quickjs-emscripten';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportModel } from '../../src/deploy/index.js';
+import { loadModel } from '../../src/runtime/index.js';
+import type { ExampleModelId } from '../../tools/example-models.js';
+import { ensureBundles } from '../runtime/fixtures/bundles.js';
+import { CHROMIUM, HAS_CHROMIUM, launchChromium, type Browser } from './fixtures/browser.js';
+import { BUILD_DIR, deployModel, testSet } from './fixtures/models.js';
+
+const COUNT = 100;
+const MODELS: ExampleModelId[] = process.env.TINYCONV_MATRIX === 'all' ? ['lenet5', 'mobilenet-0.5', 'mobilenet-1.0'] : ['lenet5', 'mobilenet-0.5'];
+const DUK = ['/usr/bin/duk', '/usr/local/bin/duk'].find((p) => existsSync(p));
+if (!DUK) console.log('skip: Duktape column of the engine matrix, `duk` is absent (Debian package duktape)');
+if (!HAS_CHROMIUM) console.log(`skip: Chromium column of the engine matrix, ${CHROMIUM} is absent (Debian package chromium)`);
+
+/** ES5 driver over an export's API object: runs every image, returns "output bytes...;hash;ms". */
+const DRIVER = `
+function matrixRun(api, images, count) {
+  var model = api.model, size = model.input.length, out = [], pixels = new Uint8Array(size), hash = 0;
+  function hashOp(i, t) {
+    for (var k = 0; k < t.data.length; k++) hash = (hash * 31 + t.data[k] + i) | 0;
+  }
+  var start = Date.now();
+  for (var k = 0; k < count; k++) {
+    for (var i = 0; i < size; i++) pixels[i] = images[k * size + i];
+    model.setInput(pixels);
+    model.run(hashOp);
+    for (var j = 0; j < model.output.length; j++) out.push(model.output[j]);
+  }
+  return out.join(',') + ';' + hash + ';' + (Date.now() - start);
+}
+`;
+
+/** The TypeScript runtime's "output bytes...;hash". */
+function reference(tcm: Uint8Array, images: Uint8Array): string {
+  const model = loadModel(tcm);
+  const size = model.input.length;
+  const out: number[] = [];
+  let hash = 0;
+  for (let k = 0; k < COUNT; k++) {
+    model.setInput(images.subarray(k * size, (k + 1) * size));
+    model.run((i, t) => { for (let j = 0; j < t.data.length; j++) hash = (hash * 31 + t.data[j] + i) | 0; });
+    out.push(...model.output);
+  }
+  return `${out.join(',')};${hash}`;
+}
+
+const timings: string[] = [];
+
+/** Notes the engine's time and returns its "output bytes...;hash" for comparison. */
+function record(engine: string, id: string, result: string): string {
+  const parts = result.split(';');
+  timings.push(`${id.padEnd(14)} ${engine.padEnd(9)} ${(Number(parts[2]) / COUNT).toFixed(2).padStart(8)} ms/inference`);
+  return `${parts[0]};${parts[1]}`;
+}
+
+function runDuktape(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(DUK!, [file], { encoding: 'utf8', timeout: 150_000, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`duk ${file}: ${err.message}\n${stderr}`));
+      else resolve(stdout.trim());
+    });
+  });
+}
+
+describe('engine matrix: exported models give identical output bytes', () => {
+  const images = testSet().images.subarray(0, COUNT * 28 * 28);
+  const imageLiteral = `[${Array.from(images).join(',')}]`;
+  let browser: Browser;
+  const prepared: Record<string, { expected: string; script: string; duktape?: Promise<string> }> = {};
+  beforeAll(async () => {
+    await ensureBundles();
+    mkdirSync(BUILD_DIR, { recursive: true });
+    for (const id of MODELS) {
+      const model = deployModel(id);
+      const script = exportModel(model.tcm, { target: 'browser' }).source;
+      writeFileSync(join(BUILD_DIR, `${id}.mjs`), exportModel(model.tcm, { target: 'esm' }).source);
+      let duktape: Promise<string> | undefined;
+      if (DUK) {
+        // Start every Duktape run now: they use the other core while the in-process engines work.
+        const file = join(BUILD_DIR, `${id}.duk.js`);
+        writeFileSync(file, `${script}\n${DRIVER}\nprint(matrixRun(tinyconvModel, ${imageLiteral}, ${COUNT}));\n`);
+        duktape = runDuktape(file);
+        duktape.catch(() => undefined); // reported by the Duktape test
+      }
+      prepared[id] = { expected: reference(model.tcm, images), script, duktape };
+    }
+    if (HAS_CHROMIUM) browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    console.log(`ms per inference over ${COUNT} images (not asserted):\n${timings.join('\n')}`);
+  });
+
+  for (const id of MODELS) {
+    describe(id, () => {
+      const expected = () => prepared[id].expected;
+      const script = () => prepared[id].script;
+
+      it('the reference computes something (ops produce varied bytes)', () => {
+        const values = new Set(expected().split(';')[0].split(','));
+        expect(values.size, `${id}: outputs ${[...values].slice(0, 5)}`).toBeGreaterThan(1);
+      });
+
+      it('Node (ESM export)', async () => {
+        const api = await import(pathToFileURL(join(BUILD_DIR, `${id}.mjs`)).href + `?${Date.now()}`);
+        const run = new Function('api', 'images', `${DRIVER}\nreturn matrixRun(api, images, ${COUNT});`);
+        expect(record('node', id, run(api, images) as string)).toBe(expected());
+      });
+
+      it.skipIf(!HAS_CHROMIUM)('headless Chromium', async () => {
+        const page = await browser.newPage();
+        try {
+          await page.addScriptTag({ content: `${script()}\n${DRIVER}` });
+          const result = await page.evaluate(([imgs, n]: [number[], number]) =>
+            (globalThis as unknown as { matrixRun(a: unknown, i: number[], n: number): string }).matrixRun(
+              (globalThis as unknown as { tinyconvModel: unknown }).tinyconvModel, imgs, n), [Array.from(images), COUNT] as [number[], number]);
+          expect(record('chromium', id, result)).toBe(expected());
+        } finally {
+          await page.close();
+        }
+      }, 60_000);
+
+      it('QuickJS (quickjs-emscripten)', async () => {
+        const vm = (await getQuickJS()).newContext();
+        try {
+          const code = `${script()}\n${DRIVER}\nmatrixRun(tinyconvModel, ${imageLiteral}, ${COUNT})`;
+          const handle = vm.unwrapResult(vm.evalCode(code, `${id}.js`));
+          const result = vm.getString(handle);
+          handle.dispose();
+          expect(record('quickjs', id, result)).toBe(expected());
+        } finally {
+          vm.dispose();
+        }
+      }, 60_000);
+
+      it.skipIf(!DUK)('Duktape', async () => {
+        expect(record('duktape', id, await prepared[id].duktape!)).toBe(expected());
+      }, 150_000);
+    });
+  }
+});

@@ -1,0 +1,91 @@
+// The browser example end to end: build examples/browser's assets into a copy of the folder, serve
+// it on localhost, open it in headless Chromium, click three test images and check the page shows
+// the Node runtime's output bytes and top classes for each; the page payload stays under 50 KB.
+// A screenshot goes to build/deploy-test/page.png.
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadModel } from '../../src/runtime/index.js';
+import { pagePayload, PAGE_BUDGET_BYTES, PAGE_FILES, writePageAssets } from '../../src/deploy/page-assets.js';
+import { pickSamples, SAMPLE_CLASSES } from '../../tools/build-examples.js';
+import { ensureBundles } from '../runtime/fixtures/bundles.js';
+import { HAS_CHROMIUM, CHROMIUM, launchChromium, serveDirectory, type Browser, type StaticServer } from './fixtures/browser.js';
+import { BUILD_DIR, ROOT, deployModel, testSet } from './fixtures/models.js';
+
+const pageDir = join(BUILD_DIR, 'page');
+if (!HAS_CHROMIUM) console.log(`skip: browser page test, ${CHROMIUM} is absent (Debian package chromium)`);
+
+/** Node's answer for one image: the int8 output bytes and the top-3 class indices (ties to the lower index). */
+function nodeAnswer(tcm: Uint8Array, pixels: Uint8Array): { output: string; top: number[] } {
+  const model = loadModel(tcm);
+  model.setInput(pixels);
+  model.run();
+  const p = Array.from(model.readOutput());
+  const top: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    let best = -1;
+    for (let i = 0; i < p.length; i++) if (!top.includes(i) && (best < 0 || p[i] > p[best])) best = i;
+    top.push(best);
+  }
+  return { output: Array.from(model.output).join(','), top };
+}
+
+describe('browser example page', () => {
+  const model = deployModel('mobilenet-0.5');
+  const samples = pickSamples(testSet(), SAMPLE_CLASSES);
+  let server: StaticServer | undefined;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    await ensureBundles();
+    rmSync(pageDir, { recursive: true, force: true });
+    mkdirSync(pageDir, { recursive: true });
+    for (const f of ['index.html', 'app.js']) copyFileSync(join(ROOT, 'examples', 'browser', f), join(pageDir, f));
+    writePageAssets(pageDir, model.tcm, samples);
+    if (HAS_CHROMIUM) {
+      server = await serveDirectory(pageDir);
+      browser = await launchChromium();
+    }
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('the payload (HTML + JS + model + samples) is under 50 KB', () => {
+    const payload = pagePayload(pageDir);
+    console.log(`page payload: ${payload.files.map((f) => `${f.file} ${f.bytes}`).join(', ')}; total ${payload.total} bytes (${model.source})`);
+    expect(payload.missing).toEqual([]);
+    expect(payload.total).toBeLessThanOrEqual(PAGE_BUDGET_BYTES);
+  });
+
+  it.skipIf(!HAS_CHROMIUM)('classifies three test images like the Node runtime', async () => {
+    const page = await browser.newPage({ viewport: { width: 820, height: 560 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e: Error) => errors.push(e.message));
+    await page.goto(server!.url);
+    await page.waitForSelector('body[data-ready="1"]', { timeout: 15_000 });
+    expect(await page.$$eval('#samples button', (b: Element[]) => b.length)).toBe(samples.count);
+    const size = 28 * 28;
+    for (const k of [0, 3, 5]) {
+      await page.click(`#samples button[data-sample="${k}"]`);
+      await page.waitForFunction((n: number) => document.querySelectorAll('#top li').length === n, 3, { timeout: 5_000 });
+      const shown = await page.$eval('#top', (ol: Element) => ({
+        output: ol.getAttribute('data-output'),
+        top: Array.from(ol.querySelectorAll('li')).map((li) => Number(li.getAttribute('data-index'))),
+        labels: Array.from(ol.querySelectorAll('li')).map((li) => li.textContent),
+      }));
+      const expected = nodeAnswer(model.tcm, samples.images.subarray(k * size, (k + 1) * size));
+      console.log(`sample ${k} (true ${testSet().classes[samples.labels[k]]}): page shows ${shown.labels.join(' | ')}`);
+      expect(shown.output).toBe(expected.output);
+      expect(shown.top).toEqual(expected.top);
+      expect(await page.textContent('#time')).toMatch(/ms per inference/);
+    }
+    // Every file the page loaded is one of the payload files (nothing from outside the folder).
+    const loaded = [...new Set(server!.requested)].map((p) => (p === '/' ? 'index.html' : p.slice(1))).filter((p) => p !== 'favicon.ico');
+    expect(loaded.every((p) => PAGE_FILES.includes(p)), `loaded ${loaded}`).toBe(true);
+    expect(errors).toEqual([]);
+    await page.screenshot({ path: join(BUILD_DIR, 'page.png') });
+    await page.close();
+  }, 60_000);
+});
