@@ -10,6 +10,7 @@ import type { GraphNode } from '../../graph/types.js';
 import type { Rng } from '../../data/random.js';
 import type { Context, ExportContext, Layer } from '../layer.js';
 import { newParam, Scratch, type Param } from '../tensor.js';
+import { relu6 } from './activations.js';
 
 export interface BatchNormOptions {
   eps?: number;
@@ -75,12 +76,12 @@ export class BatchNorm implements Layer {
       for (let i = 0; i < total; i += C) for (let c = 0; c < C; c++) out[i + c] = x[i + c] * scale[c] + shift[c];
       return;
     }
-    const hi = this.hi;
-    for (let i = 0; i < total; i += C) {
-      for (let c = 0; c < C; c++) {
-        const v = x[i + c] * scale[c] + shift[c];
-        out[i + c] = v > 0 ? (v < hi ? v : hi) : 0;
+    if (this.activation === 'relu') {
+      for (let i = 0; i < total; i += C) {
+        for (let c = 0; c < C; c++) { const v = x[i + c] * scale[c] + shift[c]; out[i + c] = 0.5 * (v + Math.abs(v)); }
       }
+    } else {
+      for (let i = 0; i < total; i += C) for (let c = 0; c < C; c++) out[i + c] = relu6(x[i + c] * scale[c] + shift[c]);
     }
   }
 
@@ -131,13 +132,23 @@ export class BatchNorm implements Layer {
       }
     }
     const xhat = this.xhat.get(total);
-    const hi = this.hi, clamp = this.activation !== null;
-    for (let i = 0; i < total; i += C) {
-      for (let c = 0; c < C; c++) {
-        const h = (x[i + c] - mean[c]) * inv[c];
-        xhat[i + c] = h;
-        const y = h * g[c] + b[c];
-        out[i + c] = clamp ? (y > 0 ? (y < hi ? y : hi) : 0) : y;
+    // One loop per fused activation, so no per-element branch on the activation kind.
+    if (this.activation === null) {
+      for (let i = 0; i < total; i += C) {
+        for (let c = 0; c < C; c++) { const h = (x[i + c] - mean[c]) * inv[c]; xhat[i + c] = h; out[i + c] = h * g[c] + b[c]; }
+      }
+    } else if (this.activation === 'relu') {
+      for (let i = 0; i < total; i += C) {
+        for (let c = 0; c < C; c++) {
+          const h = (x[i + c] - mean[c]) * inv[c];
+          xhat[i + c] = h;
+          const y = h * g[c] + b[c];
+          out[i + c] = 0.5 * (y + Math.abs(y));
+        }
+      }
+    } else {
+      for (let i = 0; i < total; i += C) {
+        for (let c = 0; c < C; c++) { const h = (x[i + c] - mean[c]) * inv[c]; xhat[i + c] = h; out[i + c] = relu6(h * g[c] + b[c]); }
       }
     }
     return out;
@@ -147,9 +158,10 @@ export class BatchNorm implements Layer {
   private unclamped(dY: Float32Array, total: number): Float32Array {
     if (this.activation === null) return dY;
     const y = this.out.get(total), d = this.dPre.get(total), hi = this.hi;
+    // Branch-free mask (see activations.ts): 1 where the clamp passed the value through.
     for (let i = 0; i < total; i++) {
       const v = y[i];
-      d[i] = v > 0 && v < hi ? dY[i] : 0;
+      d[i] = dY[i] * (+(v > 0) * +(v < hi));
     }
     return d;
   }
