@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { countMacs, dequantizeTensor } from './dequantize.js';
 import { runFloatReference } from './float-reference.js';
 import { type BenchModel, type ModelId, loadBenchModel } from './models.js';
+import { createNaiveInt8Runner } from './naive-int8.js';
 import { createOrtPeers, createTfjsPeers, floatWeightBytes, type Peer } from './peers.js';
 import { type TimedRunner, type Timing, timeRoundRobin } from './timing.js';
 
@@ -37,6 +38,8 @@ export interface ModelResult {
   samples: string[];
   /** Samples with a TFLM golden output, and how many of them our int8 output equals exactly. */
   goldens: { checked: number; exact: number };
+  /** Samples on which the generic-kernel run (naive int8 row) gives our exact output bytes. */
+  naiveInt8Exact: number;
 }
 
 interface OurModel {
@@ -93,9 +96,14 @@ export async function runModelBenchmark(id: ModelId, options: { runs: number; wa
   // Agreement on every sample.
   const agreement: Agreement[] = peers.map((p) => ({ id: p.id, argmaxEqual: 0, samples: 0, maxDiffVsOurs: 0, maxDiffVsFloat: 0 }));
   const goldens = { checked: 0, exact: 0 };
+  const naive = createNaiveInt8Runner(model.tcm);
+  let naiveInt8Exact = 0;
   for (const sample of model.samples) {
     ours.input.set(sample.data);
     ours.run();
+    naive.input.set(sample.data);
+    naive.run();
+    if (naive.output.every((v, i) => v === ours.output[i])) naiveInt8Exact++;
     if (sample.golden) {
       goldens.checked++;
       if (sample.golden.length === ours.output.length && sample.golden.every((v, i) => v === ours.output[i])) goldens.exact++;
@@ -127,6 +135,14 @@ export async function runModelBenchmark(id: ModelId, options: { runs: number; wa
       },
     },
     ...peers.map((p) => ({ id: p.id, call: () => p.run(real), before: p.before })),
+    {
+      id: 'js-int8-naive',
+      call: () => {
+        naive.input.set(sample);
+        naive.run();
+        return naive.output[0];
+      },
+    },
   ];
   const timings = await timeRoundRobin(runners, options.warmup, options.runs);
 
@@ -143,5 +159,6 @@ export async function runModelBenchmark(id: ModelId, options: { runs: number; wa
     agreement,
     samples: model.samples.map((s) => s.name),
     goldens,
+    naiveInt8Exact,
   };
 }

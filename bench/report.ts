@@ -10,6 +10,7 @@ const ENGINE_LABELS: Record<string, string> = {
   'ort-web': 'onnxruntime-web (wasm SIMD, f32, 1 thread)',
   'ort-node': 'onnxruntime-node (native, f32, 1 thread)',
   'js-float-naive': 'naive JS float32 loop nest (bench reference)',
+  'js-int8-naive': 'naive int8: tinyconv with generic kernels only',
 };
 
 export function kb(bytes: number): string {
@@ -30,8 +31,9 @@ export function modelTable(result: ModelResult, bundles: BundleSize[]): string {
   const rows = result.timings.map((t) => {
     const bundle = bundles.find((b) => b.id === t.id);
     const agree = result.agreement.find((a) => a.id === t.id);
+    const int8 = t.id === 'tinyconv' || t.id === 'js-int8-naive';
     const modelBytes =
-      t.id === 'tinyconv' ? `${kb(result.ourModelBytes)} .tcm` : t.id.startsWith('ort') ? `${kb(result.onnxBytes)} .onnx` : `${kb(result.floatWeightBytes)} f32`;
+      int8 ? `${kb(result.ourModelBytes)} .tcm` : t.id.startsWith('ort') ? `${kb(result.onnxBytes)} .onnx` : `${kb(result.floatWeightBytes)} f32`;
     const bundleText = bundle ? (bundle.note === 'native' ? `${kb(bundle.bytes)} native` : `${kb(bundle.bytes)} (${kb(bundle.gzipBytes)})`) : '-';
     return [
       ENGINE_LABELS[t.id] ?? t.id,
@@ -41,7 +43,7 @@ export function modelTable(result: ModelResult, bundles: BundleSize[]): string {
       (result.macs / (t.medianMs * 1e-3) / 1e9).toFixed(3),
       modelBytes,
       bundleText,
-      agree ? `${agree.argmaxEqual}/${agree.samples}` : '-',
+      agree ? `${agree.argmaxEqual}/${agree.samples}` : t.id === 'js-int8-naive' ? `bytes equal ${result.naiveInt8Exact}/${result.samples.length}` : '-',
       agree ? agree.maxDiffVsOurs.toFixed(4) : '-',
     ];
   });
