@@ -44,14 +44,12 @@ function range(v: number, lo: number, hi: number, what: string): void {
 export function validateModel(m: ModelSpec, opAt?: number[]): void {
   var tensors = m.tensors;
   var nt = tensors.length;
-  where = 'model';
-  code = 'BAD_OFFSET';
-  range(m.arenaBytes, 0, MAX, 'arenaBytes');
+  // arenaBytes needs no check of its own: every tensor must fit in [0, arenaBytes), and there is
+  // at least the input tensor.
   for (var t = 0; t < nt; t++) {
     var s = tensors[t];
     where = 'tensor ' + t + (s.name ? " '" + s.name + "'" : '');
     code = 'BAD_SHAPE';
-    range(s.shape.length, 1, 4, 'rank');
     for (var d = 0; d < s.shape.length; d++) range(s.shape[d], 1, MAX, 'dim');
     code = 'BAD_OFFSET';
     range(s.offset, 0, m.arenaBytes - shapeSize(s.shape), 'arena offset');
@@ -168,6 +166,7 @@ export function validateParams(m: ModelSpec): void {
   for (var t = 0; t < m.tensors.length; t++) {
     var s = m.tensors[t];
     where = 'tensor ' + t + (s.name ? " '" + s.name + "'" : '');
+    range(s.shape.length, 1, 4, 'rank'); // the reader checks it before reading the dims
     range(s.zeroPoint, -128, 127, 'zeroPoint');
     if (!(s.scale > 0 && s.scale < Infinity)) fail('scale ' + s.scale);
   }

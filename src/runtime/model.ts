@@ -99,7 +99,7 @@ export function loadModel(bytes: ArrayBuffer | Uint8Array, options?: LoadOptions
   var inScale = inT.scale;
   var inZp = inT.zeroPoint;
   var channels = inT.shape[inT.shape.length - 1];
-  var pixelTable = makePixelTable(spec, channels, inScale, inZp);
+  var pre = spec.preprocess;
 
   function run(onOp?: OpHook): void {
     for (var i = 0; i < ops.length; i++) {
@@ -131,13 +131,14 @@ export function loadModel(bytes: ArrayBuffer | Uint8Array, options?: LoadOptions
     if (!data || data.length !== n) {
       throw new TinyconvError('BAD_INPUT', 'setInput: ' + (data && data.length) + ' values, not ' + n);
     }
-    if (data instanceof Uint8Array) {
-      for (var i = 0, c = 0; i < n; i++) {
-        input[i] = pixelTable[c * 256 + data[i]];
-        if (++c === channels) c = 0;
-      }
-    } else {
-      for (var j = 0; j < n; j++) input[j] = quantizeValue(data[j], inScale, inZp);
+    var pixels = data instanceof Uint8Array;
+    // validateModel made sure mean/std hold 1 or `channels` numbers.
+    var oneMean = pre.mean.length === 1;
+    var oneStd = pre.std.length === 1;
+    for (var i = 0, c = 0; i < n; i++) {
+      var v = pixels ? (data[i] * pre.pixelScale - pre.mean[oneMean ? 0 : c]) / pre.std[oneStd ? 0 : c] : data[i];
+      input[i] = quantizeValue(v, inScale, inZp);
+      if (++c === channels) c = 0;
     }
   }
 
@@ -168,17 +169,4 @@ export function loadModel(bytes: ArrayBuffer | Uint8Array, options?: LoadOptions
     setInput: setInput,
     readOutput: readOutput,
   };
-}
-
-/** int8 input value for every (channel, pixel 0-255): real = (pixel * pixelScale - mean[c]) / std[c]. */
-function makePixelTable(spec: ModelSpec, channels: number, scale: number, zeroPoint: number): Int8Array {
-  var pre = spec.preprocess;
-  var table = new Int8Array(channels * 256);
-  for (var c = 0; c < channels; c++) {
-    // validateModel made sure mean/std hold 1 or `channels` numbers.
-    var mean = pre.mean[pre.mean.length === 1 ? 0 : c];
-    var std = pre.std[pre.std.length === 1 ? 0 : c];
-    for (var p = 0; p < 256; p++) table[c * 256 + p] = quantizeValue((p * pre.pixelScale - mean) / std, scale, zeroPoint);
-  }
-  return table;
 }
