@@ -3,7 +3,9 @@
 // These are estimates, not measurements (no board in the loop):
 // - Espruino keeps every JS value in fixed-size "JsVars" (12 to 16 bytes each, depending on how many
 //   the build has: 12 for <= 1023, 13 for <= 4095, 14 for <= 16383 variables per Espruino's
-//   jsvar.h layout). process.memory().total is that count.
+//   jsvar.h layout). process.memory().total is that count; the boards' build files set it
+//   (Espruino boards/BANGLEJS2.py: 'variables': 12000; boards/PUCKJS.py: 2000 in the version we
+//   read, with a comment that it could be much higher, so newer firmware may allot more).
 // - Flat buffers (E.toArrayBuffer of a flat string, new ArrayBuffer(n)) cost their bytes plus one
 //   header var, so the model and the arena cost about their size.
 // - Code uploaded to RAM keeps each function's source text (minified: about its size, strings
@@ -15,6 +17,7 @@
 //   then drops the text, so the peak is higher than the steady state.
 import { readModel } from '../format/reader.js';
 import { shapeSize } from '../format/validate.js';
+import { exportModel } from './export.js';
 
 export interface EspruinoBoard {
   name: string;
@@ -103,4 +106,10 @@ export function formatEspruinoMemory(m: EspruinoMemory): string[] {
       `peak ${kb(f.peakBytes)} -> ${verdict}`);
   }
   return lines;
+}
+
+/** The estimate for the file `tinyconv export --target espruino` would write for this model. */
+export function espruinoMemoryOf(tcm: Uint8Array): EspruinoMemory {
+  const exported = exportModel(tcm, { target: 'espruino' });
+  return estimateEspruinoMemory(tcm, exported.bytes, exported.base64Bytes);
 }

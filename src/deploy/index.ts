@@ -2,5 +2,5 @@
 // (espruino-memory.ts) and the browser example's assets (page-assets.ts).
 export { exportModel, isExportTarget, type ExportOptions, type ExportResult } from './export.js';
 export { TARGETS, type ExportTarget } from './targets.js';
-export { estimateEspruinoMemory, formatEspruinoMemory, ESPRUINO_BOARDS, type EspruinoMemory, type EspruinoBoard } from './espruino-memory.js';
+export { estimateEspruinoMemory, espruinoMemoryOf, formatEspruinoMemory, ESPRUINO_BOARDS, type EspruinoMemory, type EspruinoBoard } from './espruino-memory.js';
 export { readRuntimeBundle, runtimeBundlePath, packageRoot } from './runtime-bundle.js';

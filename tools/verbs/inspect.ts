@@ -12,13 +12,15 @@ import { TinyconvError } from '../../src/format/errors.js';
 import { importTflite } from '../../src/tflite/index.js';
 import { countLayers, readFloatModel, type FloatModel, type GraphCount } from '../../src/graph/index.js';
 import { importOnnx } from '../../src/onnx/import.js';
+import { espruinoMemoryOf, formatEspruinoMemory } from '../../src/deploy/index.js';
 
 export const spec: VerbSpec = {
   name: 'inspect',
   summary: 'print a per-layer table of a .tcm, .tflite, .json (float) or .onnx model',
-  usage: 'tinyconv inspect <model.tcm|model.tflite|model.json|model.onnx> [--json]',
+  usage: 'tinyconv inspect <model.tcm|model.tflite|model.json|model.onnx> [--json] [--target espruino]',
   options: {
     json: { type: 'boolean', description: 'print the description as JSON instead of a table' },
+    target: { type: 'string', arg: 'espruino', description: 'int8 models: estimate the RAM an Espruino board needs (model + arena + runtime) vs Puck.js / Bangle.js 2 class budgets' },
   },
   details: 'For int8 models (.tcm, .tflite) the table shows each op\'s output quantization (scale, zero point\n' +
     'and the real range int8 covers) and its arena offset; a .tflite is imported first, so its arena is\n' +
@@ -46,6 +48,12 @@ export async function main(argv: string[]): Promise<void> {
   if (!args) return;
   const [path, extra] = args.positionals;
   if (!path || extra !== undefined) throw new UsageError(`expected one model file (see 'tinyconv inspect --help')`);
+  if (args.values.target !== undefined) {
+    if (args.values.target !== 'espruino') throw new UsageError(`--target: only 'espruino' is known, got '${args.values.target}'`);
+    const memory = withFile(path, () => espruinoMemoryOf(int8Bytes(path)));
+    console.log(args.values.json ? JSON.stringify(memory, null, 1) : [`${path}:`, ...formatEspruinoMemory(memory)].join('\n'));
+    return;
+  }
   const d = withFile(path, () => describeFile(path));
   if (args.values.json) {
     console.log(JSON.stringify(d, null, 1));
@@ -75,6 +83,14 @@ function describeFile(path: string): Int8Description | FloatDescription {
     return floatDescription(importOnnx(bytes, { source: path }), bytes.length);
   }
   throw new UsageError(`cannot inspect '${path}': expected a .tcm, .tflite, .json or .onnx file`);
+}
+
+/** The .tcm bytes of an int8 model file (.tflite files are imported first). */
+function int8Bytes(path: string): Uint8Array {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.tcm') return new Uint8Array(readFileSync(path));
+  if (ext === '.tflite') return writeModel(importTflite(new Uint8Array(readFileSync(path)), { name: basename(path, ext) }));
+  throw new UsageError(`--target espruino needs an int8 model (.tcm or .tflite), not '${path}' (quantize it first)`);
 }
 
 function floatDescription(model: FloatModel, modelBytes: number): FloatDescription {
