@@ -30,15 +30,29 @@ describe('finite-difference gradient checks', () => {
     expectGood(gradCheckLayer(new Conv2d({ outChannels: 6, kernel: 3, padding: 1, groups: 3 }), [[4, 4, 3]])); // multiplier 2
   });
 
-  it('depthwise fast path equals the generic im2col path', () => {
+  it('depthwise fast paths (3x3 specialised, generic direct) equal the im2col path, forward and backward', () => {
     const rng = new Rng(5);
-    const x = randomArray(3 * 7 * 7 * 8, rng);
-    const outs = [false, true].map((generic) => {
-      const c = new Conv2d({ outChannels: 8, kernel: 3, stride: 2, padding: [1, 1, 0, 0], dilation: 1, groups: 8, generic });
-      c.setup([[7, 7, 8]], new Rng(9));
-      return Float32Array.from(c.forward([x], ctxFor(3)));
-    });
-    for (let i = 0; i < outs[0].length; i++) expect(outs[0][i]).toBeCloseTo(outs[1][i], 5);
+    const cases: Array<{ k: number; stride: number; padding: [number, number, number, number]; H: number }> = [
+      { k: 3, stride: 2, padding: [1, 1, 0, 0], H: 7 }, { k: 3, stride: 1, padding: [1, 1, 1, 1], H: 6 },
+      { k: 3, stride: 2, padding: [1, 1, 1, 1], H: 8 }, { k: 5, stride: 1, padding: [2, 2, 2, 2], H: 6 },
+    ];
+    for (const { k, stride, padding, H } of cases) {
+      const C = 8, n = 3;
+      const x = randomArray(n * H * H * C, rng);
+      const results = [false, true].map((generic) => {
+        const c = new Conv2d({ outChannels: C, kernel: k, stride, padding, groups: C, generic });
+        c.setup([[H, H, C]], new Rng(9));
+        const out = Float32Array.from(c.forward([x], ctxFor(n)));
+        const dY = randomArray(out.length, new Rng(11));
+        const dX = Float32Array.from(c.backward(dY, [true], ctxFor(n))[0]!);
+        return { out, dX, gw: Float32Array.from(c.weight.grad), gb: Float32Array.from(c.bias!.grad) };
+      });
+      for (const key of ['out', 'dX', 'gw', 'gb'] as const) {
+        const [a, b] = [results[0][key], results[1][key]];
+        expect(a.length).toBe(b.length);
+        for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i]), `k${k} s${stride} ${key}[${i}]`).toBeLessThan(1e-4);
+      }
+    }
   });
 
   it('batchnorm in training mode (batch statistics) and eval mode (running statistics)', () => {

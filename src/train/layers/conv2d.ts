@@ -9,6 +9,7 @@ import type { GraphNode } from '../../graph/types.js';
 import type { Rng } from '../../data/random.js';
 import { TinyconvError } from '../../format/errors.js';
 import { gemm, gemmNT, transpose } from '../gemm.js';
+import { depthwise3x3Backward, depthwise3x3Forward, type DwShape } from './depthwise3x3.js';
 import type { Context, ExportContext, Layer } from '../layer.js';
 import { initUniform, newParam, Scratch, type Param } from '../tensor.js';
 
@@ -44,6 +45,8 @@ export class Conv2d implements Layer {
   readonly outC: number;
   private H = 0; private W = 0; private C = 0; private oH = 0; private oW = 0;
   private depthwise = false;
+  /** 3x3, dilation 1: the specialised kernel in depthwise3x3.ts. */
+  private dw3x3 = false;
   private pointwise = false;
   private input: Float32Array = new Float32Array(0);
   private out = new Scratch();
@@ -75,6 +78,7 @@ export class Conv2d implements Layer {
     this.oW = Math.floor((W + this.pad[1] + this.pad[3] - this.dw * (this.kw - 1) - 1) / this.sw) + 1;
     if (this.oH < 1 || this.oW < 1) throw new TinyconvError('TRAIN_BAD_SHAPE', `conv2d ${this.kh}x${this.kw} leaves no output for a ${H}x${W} input`);
     this.depthwise = !this.opt.generic && g === C && this.outC === C && g > 1;
+    this.dw3x3 = this.depthwise && this.kh === 3 && this.kw === 3 && this.dh === 1 && this.dw === 1;
     this.pointwise = g === 1 && this.kh === 1 && this.kw === 1 && this.sh === 1 && this.sw === 1 &&
       this.pad.every((v) => v === 0);
     const icg = C / g;
@@ -239,7 +243,15 @@ export class Conv2d implements Layer {
     return wt;
   }
 
+  private dwShape(n: number): DwShape {
+    return { n, H: this.H, W: this.W, C: this.C, oH: this.oH, oW: this.oW, sh: this.sh, sw: this.sw, pt: this.pad[0], pl: this.pad[1] };
+  }
+
   private forwardDepthwise(x: Float32Array, out: Float32Array, n: number): void {
+    if (this.dw3x3) {
+      depthwise3x3Forward(x, this.weight.data, this.bias ? this.bias.data : null, out, this.dwShape(n));
+      return;
+    }
     const { H, W, C, oH, oW, kh, kw, sh, sw, dh, dw } = this;
     const pt = this.pad[0], pl = this.pad[1];
     const wt = this.depthwiseWeights();
@@ -267,6 +279,11 @@ export class Conv2d implements Layer {
   }
 
   private backwardDepthwise(dY: Float32Array, n: number, needX: boolean): Float32Array | null {
+    if (this.dw3x3) {
+      const dX = needX ? this.dX.zeroed(n * this.H * this.W * this.C) : null;
+      depthwise3x3Backward(this.input, this.weight.data, dY, dX, this.weight.grad, this.dwShape(n));
+      return dX;
+    }
     const { H, W, C, oH, oW, kh, kw, sh, sw, dh, dw } = this;
     const pt = this.pad[0], pl = this.pad[1];
     const x = this.input;
