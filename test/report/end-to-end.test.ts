@@ -107,6 +107,6 @@ describe('report end to end on a tiny model', () => {
     await expect(reportMain(['--float', fx.floatPath])).rejects.toThrow(/--int8 <m.tcm> are required/);
     await expect(reportMain(['--float', fx.floatPath, '--int8', fx.int8Path, '--limit', '0'])).rejects.toThrow(/--limit expects a positive integer/);
     writeFileSync(join(dir, 'junk.tcm'), 'not a model');
-    await expect(reportMain(['--float', fx.floatPath, '--int8', join(dir, 'junk.tcm'), '--data', fx.dataDir])).rejects.toMatchObject({ name: 'TinyconvError' });
+    await expect(reportMain(['--float', fx.floatPath, '--int8', join(dir, 'junk.tcm'), '--data', fx.dataDir])).rejects.toMatchObject({ name: 'TinyconvError', message: expect.stringContaining('junk.tcm: ') });
   });
 });

@@ -6,7 +6,9 @@ import { numberOption, parseVerbArgs, UsageError, type VerbSpec } from '../args.
 import { readFloatModel } from '../../src/graph/io.js';
 import { loadDataset, type Split } from '../../src/data/datasets.js';
 import { TinyconvError } from '../../src/format/errors.js';
+import { readModel } from '../../src/format/reader.js';
 import { evaluate } from '../../src/report/evaluate.js';
+import { checkModelPair } from '../../src/report/pair.js';
 import { compareCalibration } from '../../src/report/calibration-compare.js';
 import { writeReportFiles } from '../../src/report/write.js';
 import { pct, pointsDelta } from '../../src/report/format.js';
@@ -47,6 +49,16 @@ function readBytes(path: string, what: string): Uint8Array {
   }
 }
 
+/** Prefixes a loader error with the file it came from. */
+function withFile<T>(path: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof TinyconvError && !e.message.includes(path)) throw new TinyconvError(e.code, `${path}: ${e.message}`);
+    throw e;
+  }
+}
+
 export async function main(argv: string[]): Promise<void> {
   const args = parseVerbArgs(spec, argv);
   if (!args) return;
@@ -63,6 +75,8 @@ export async function main(argv: string[]): Promise<void> {
 
   const model = readFloatModel(floatPath);
   const int8Bytes = readBytes(int8Path, 'int8 model');
+  // Refuse a mismatched pair before spending time on loading the dataset.
+  checkModelPair(model.graph, withFile(int8Path, () => readModel(int8Bytes)), floatPath, int8Path);
   const data = loadDataset(args.values.data as string, split as Split);
   const report = evaluate(model, int8Bytes, data, { floatPath, int8Path, limit, sqnrSamples, title: args.values.title as string | undefined });
   if (args.values['compare-calibration']) {
