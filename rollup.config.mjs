@@ -6,12 +6,15 @@
 // TypeScript compiles the runtime twice, once per syntax level; terser never raises it.
 import typescript from '@rollup/plugin-typescript';
 import terser from '@rollup/plugin-terser';
+import { fileURLToPath } from 'node:url';
 
 const input = 'src/runtime/index.ts';
 
 function ts(target) {
   return typescript({
     tsconfig: false,
+    // A two-line __extends instead of tslib (see tools/tslib-lite.js).
+    tslib: fileURLToPath(new URL('tools/tslib-lite.js', import.meta.url)),
     include: ['src/runtime/**/*.ts', 'src/format/**/*.ts'],
     compilerOptions: {
       target,
@@ -21,8 +24,7 @@ function ts(target) {
       strict: true,
       declaration: false,
       sourceMap: false,
-      // Helpers (class __extends) are inlined once, never imported from tslib.
-      importHelpers: false,
+      importHelpers: true,
       noEmitHelpers: false,
     },
   });

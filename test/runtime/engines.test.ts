@@ -3,7 +3,8 @@
 // (quickjs-emscripten). Each engine runs a small ES5 driver that loads a seeded multi-op model
 // (every opcode: conv, grouped/pointwise conv, depthwise, pools, add, mul, concat, pad, LUT,
 // requantize, reshape, dense, softmax), feeds raw pixels through setInput, and prints the output
-// bytes plus a hash of every op's output tensor (taken with the per-op hook).
+// bytes plus a hash of every op's output tensor (taken with the per-op hook); then it checks that a
+// bad file is refused with a TinyconvError (instanceof, name and code) on that engine.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,11 +42,19 @@ function runCase(modelBytes, pixels) {
   for (var k = 0; k < model.output.length; k++) out.push(model.output[k]);
   return out.join(',') + ';' + hash;
 }
+
+function badFile() {
+  try { tinyconv.loadModel(new Uint8Array(64)); } catch (e) {
+    return (e instanceof tinyconv.TinyconvError) + ' ' + (e instanceof Error) + ' ' + e.name + ' ' + e.code + ': ' + e.message;
+  }
+  return 'no error';
+}
 `;
 
+/** The driver's result: one line per case, then how a bad file is refused. */
 function driverCalls(all: Case[]): string {
   const calls = all.map((c) => `runCase([${Array.from(c.model)}], [${Array.from(c.pixels)}])`);
-  return `[${calls.join(',\n')}].join('\\n')`;
+  return `[${calls.join(',\n')}, badFile()].join('\\n')`;
 }
 
 /** Node, TypeScript source: the reference. */
@@ -65,11 +74,11 @@ describe('engines agree byte for byte', () => {
     await ensureBundles();
     bundle = readFileSync(ES5_BUNDLE, 'utf8');
     all = cases();
-    expected = all.map(runSource).join('\n');
+    expected = [...all.map(runSource), 'true true TinyconvError BAD_MAGIC: not a .tcm file'].join('\n');
   });
 
   it('the reference outputs are not degenerate', () => {
-    for (const line of expected.split('\n')) {
+    for (const line of expected.split('\n').slice(0, SEEDS.length)) {
       const out = line.split(';')[0].split(',').map(Number);
       expect(out.length).toBe(10);
       expect(new Set(out).size, `softmax output ${out} should not be constant`).toBeGreaterThan(2);
