@@ -71,8 +71,30 @@ function kernel(
         C[o] = c30; C[o + 1] = c31; C[o + 2] = c32; C[o + 3] = c33;
       }
     }
-    // Leftover columns: 4 x 1 blocks.
-    for (let j = N4; j < N; j++) {
+    // Leftover columns: a 4 x 2 block, then 4 x 1 (N = 6, LeNet's first conv, is common).
+    let jl = N4;
+    if (N - jl >= 2) {
+      let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
+      let pa = aOff + i * ais, pb = bOff + jl * bjs;
+      for (let p = 0; p < K; p++) {
+        const y0 = B[pb], y1 = B[pb + b1s];
+        let x = A[pa]; s00 += x * y0; s01 += x * y1;
+        x = A[pa + a1s]; s10 += x * y0; s11 += x * y1;
+        x = A[pa + a2s]; s20 += x * y0; s21 += x * y1;
+        x = A[pa + a3s]; s30 += x * y0; s31 += x * y1;
+        pa += aps; pb += bps;
+      }
+      let o = cOff + i * ldc + jl;
+      if (accumulate) {
+        C[o] += s00; C[o + 1] += s01; o += ldc; C[o] += s10; C[o + 1] += s11; o += ldc;
+        C[o] += s20; C[o + 1] += s21; o += ldc; C[o] += s30; C[o + 1] += s31;
+      } else {
+        C[o] = s00; C[o + 1] = s01; o += ldc; C[o] = s10; C[o + 1] = s11; o += ldc;
+        C[o] = s20; C[o + 1] = s21; o += ldc; C[o] = s30; C[o + 1] = s31;
+      }
+      jl += 2;
+    }
+    for (let j = jl; j < N; j++) {
       let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
       let pa = aOff + i * ais, pb = bOff + j * bjs;
       for (let p = 0; p < K; p++) {
@@ -85,8 +107,41 @@ function kernel(
       else { C[o] = s0; C[o + ldc] = s1; C[o + 2 * ldc] = s2; C[o + 3 * ldc] = s3; }
     }
   }
-  // Leftover rows: 1 x 4 blocks, then single elements.
-  for (let i = M4; i < M; i++) {
+  // Leftover rows: 2 x 4 blocks for a pair of rows, then 1 x 4 blocks, then single elements.
+  let il = M4;
+  if (M - il >= 2) {
+    const i = il;
+    for (let j = 0; j < N4; j += 4) {
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      let pa = aOff + i * ais, pb = bOff + j * bjs;
+      for (let p = 0; p < K; p++) {
+        const y0 = B[pb], y1 = B[pb + b1s], y2 = B[pb + b2s], y3 = B[pb + b3s];
+        let x = A[pa]; s00 += x * y0; s01 += x * y1; s02 += x * y2; s03 += x * y3;
+        x = A[pa + a1s]; s10 += x * y0; s11 += x * y1; s12 += x * y2; s13 += x * y3;
+        pa += aps; pb += bps;
+      }
+      let o = cOff + i * ldc + j;
+      if (accumulate) {
+        C[o] += s00; C[o + 1] += s01; C[o + 2] += s02; C[o + 3] += s03; o += ldc;
+        C[o] += s10; C[o + 1] += s11; C[o + 2] += s12; C[o + 3] += s13;
+      } else {
+        C[o] = s00; C[o + 1] = s01; C[o + 2] = s02; C[o + 3] = s03; o += ldc;
+        C[o] = s10; C[o + 1] = s11; C[o + 2] = s12; C[o + 3] = s13;
+      }
+    }
+    for (let r = i; r < i + 2; r++) {
+      for (let j = N4; j < N; j++) {
+        let acc = 0;
+        let pa = aOff + r * ais, pb = bOff + j * bjs;
+        for (let p = 0; p < K; p++) { acc += A[pa] * B[pb]; pa += aps; pb += bps; }
+        const o = cOff + r * ldc + j;
+        if (accumulate) C[o] += acc;
+        else C[o] = acc;
+      }
+    }
+    il += 2;
+  }
+  for (let i = il; i < M; i++) {
     for (let j = 0; j < N4; j += 4) {
       let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
       let pa = aOff + i * ais, pb = bOff + j * bjs;

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/data/random.js';
+import { gemm, transpose } from '../../src/train/gemm.js';
+
+describe('gemm', () => {
+  it('matches a naive product for every edge case of the blocking and every operand layout', () => {
+    const rng = new Rng(2);
+    for (const M of [1, 2, 3, 4, 5, 6, 7, 9]) {
+      for (const N of [1, 2, 3, 5, 6, 8, 11]) {
+        for (const K of [1, 3, 16, 600]) {
+          const A = new Float32Array(M * K).map(() => rng.next() - 0.5);
+          const B = new Float32Array(N * K).map(() => rng.next() - 0.5);
+          const want = new Float64Array(M * N);
+          for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) for (let p = 0; p < K; p++) want[i * N + j] += A[i * K + p] * B[j * K + p];
+          const At = new Float32Array(K * M), Bt = new Float32Array(K * N);
+          transpose(A, 0, M, K, At);
+          transpose(B, 0, N, K, Bt);
+          // NT, TN and NN layouts via strides; accumulating onto 1, and overwriting.
+          const layouts: Array<[Float32Array, number, number, Float32Array, number, number]> = [
+            [A, K, 1, B, K, 1], [At, 1, M, Bt, 1, N], [A, K, 1, Bt, 1, N],
+          ];
+          for (const [a, ais, aps, b, bjs, bps] of layouts) {
+            for (const accumulate of [true, false]) {
+              const C = new Float32Array(M * N).fill(1);
+              gemm(M, N, K, a, 0, ais, aps, b, 0, bjs, bps, C, 0, N, accumulate);
+              const base = accumulate ? 1 : 0;
+              for (let i = 0; i < M * N; i++) expect(Math.abs(C[i] - base - want[i]), `M${M} N${N} K${K} [${i}]`).toBeLessThan(1e-4 * Math.sqrt(K));
+            }
+          }
+        }
+      }
+    }
+  });
+});
