@@ -150,6 +150,8 @@
   });
   document.getElementById('clear').onclick = function () {
     clearPad();
+    var on = document.querySelectorAll('#samples button.on');
+    for (var k = 0; k < on.length; k++) on[k].className = '';
     document.getElementById('top').innerHTML = '';
     document.getElementById('time').textContent = '';
   };
