@@ -128,7 +128,7 @@ function readMeta(u8: Uint8Array, start: number, end: number): Meta {
   var text = '';
   for (var i = start; i < end; i++) text += String.fromCharCode(u8[i]);
   try {
-    return text ? JSON.parse(text) : {};
+    return (text && JSON.parse(text)) || {}; // "null" is valid JSON, not a meta object
   } catch (e) {
     throw new TinyconvError('BAD_META', 'meta at byte ' + start);
   }
