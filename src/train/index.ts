@@ -17,3 +17,4 @@ export { Relu, Relu6, LeakyRelu, PRelu, Sigmoid, Tanh, HardSwish, HardSigmoid } 
 export { MaxPool, AvgPool, GlobalAvgPool, type PoolOptions } from './layers/pool.js';
 export { Dense, type DenseOptions } from './layers/dense.js';
 export { Flatten, Dropout, Add, Mul, Concat, LogSoftmax } from './layers/shape-ops.js';
+export { modelCard } from './card.js';

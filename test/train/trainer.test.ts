@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { readFloatModel } from '../../src/graph/io.js';
 import { executeFloat } from '../../src/graph/execute.js';
 import { readCheckpoint } from '../../src/train/checkpoint.js';
+import { modelCard } from '../../src/train/card.js';
 import { checkpointPath, trainModel, type TrainOptions } from '../../src/train/trainer.js';
 
 const quiet = () => {};
@@ -29,6 +30,10 @@ describe('trainModel', () => {
     expect((fm.graph.meta as { command: string }).command).toBe('test');
     const probs = executeFloat(fm, new Float32Array(784));
     expect(probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    const card = modelCard(fm);
+    expect(card).toContain('\n    test\n'); // the recorded command, as a code block
+    expect(card).toContain(`test ${(100 * acc).toFixed(2)}%`);
+    expect(card.split('\n').filter((l) => /^\| \d+ \|/.test(l))).toHaveLength(2); // one row per epoch
   });
 
   it('is deterministic for a seed; resuming from a checkpoint reproduces the uninterrupted run', async () => {

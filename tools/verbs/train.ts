@@ -4,6 +4,8 @@ import { MODEL_NAMES, ZOO } from '../../src/train/zoo/index.js';
 import { OPTIMIZERS, type OptimizerName } from '../../src/train/optimizers.js';
 import { SCHEDULES, type ScheduleName } from '../../src/train/schedule.js';
 import { trainModel, type TrainProgress } from '../../src/train/trainer.js';
+import { modelCard } from '../../src/train/card.js';
+import { writeFileSync } from 'node:fs';
 
 export const spec: VerbSpec = {
   name: 'train',
@@ -46,6 +48,7 @@ export const spec: VerbSpec = {
     ...MODEL_NAMES.map((n) => `  ${n.padEnd(20)} ${ZOO[n].summary}`),
     '',
     'A checkpoint <out>.ckpt.json is written atomically after every epoch; --resume continues from it.',
+    'With --out x.json the model card x.md (recipe, command, per-epoch accuracy) is written beside it.',
   ].join('\n'),
 };
 
@@ -120,6 +123,10 @@ export async function main(argv: string[]): Promise<void> {
     command: ['tinyconv', 'train', ...argv].join(' '),
   }, onProgress);
   const last = result.history[result.history.length - 1];
-  if (v.out) console.log(`wrote ${v.out} (${result.model.paramCount()} parameters, eval accuracy ${(100 * (last?.testAccuracy ?? 0)).toFixed(2)}%)`);
+  if (v.out) {
+    const card = (v.out as string).replace(/\.json$/i, '') + '.md';
+    writeFileSync(card, modelCard(result.floatModel));
+    console.log(`wrote ${v.out} and its model card ${card} (${result.model.paramCount()} parameters, eval accuracy ${(100 * (last?.testAccuracy ?? 0)).toFixed(2)}%)`);
+  }
   else console.log(`done: eval accuracy ${(100 * (last?.testAccuracy ?? 0)).toFixed(2)}% (no --out given, nothing written)`);
 }
