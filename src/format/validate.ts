@@ -23,7 +23,7 @@ export function shapeSize(shape: number[]): number {
 }
 
 var MAX = 2147483647;
-/** What is being checked, prefixed to every message: 'tensor 3' or "op 2 (conv2d 'c1') at byte 96". */
+/** What is being checked, prefixed to every message: "tensor 3 't3'" or "op 2 'c1' at byte 96". */
 var where = '';
 var code = '';
 

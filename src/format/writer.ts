@@ -12,6 +12,7 @@ import { validateModel, validateParams } from './validate.js';
 const align4 = (n: number): number => (n + 3) & ~3;
 
 export function writeModel(spec: ModelSpec): Uint8Array {
+  checkFields(spec);
   validateModel(spec);
   validateParams(spec);
   const opWords = spec.ops.map((op, i) => 3 + op.inputs.length + paramWords(fieldsOf(op, i)));
@@ -84,6 +85,18 @@ export function writeModel(spec: ModelSpec): Uint8Array {
   });
   out.set(meta, metaAt);
   return out;
+}
+
+/** Every op has its opcode's fields with the right types, so validation can read them safely. */
+function checkFields(spec: ModelSpec): void {
+  spec.ops.forEach((op, i) => {
+    for (const f of fieldsOf(op, i)) {
+      if (isArray(f)) arrayField(op, f, i);
+      else if (typeof (op as unknown as Record<string, unknown>)[f] !== 'number') {
+        throw new TinyconvError('BAD_PARAM', `op ${i} (${OP_NAMES[op.type]}): ${f} is missing or not a number`);
+      }
+    }
+  });
 }
 
 function isArray(field: string): boolean {

@@ -141,6 +141,9 @@ describe('.tcm bad files', () => {
     expectError(() => writeModel(bad((s) => { s.preprocess.std = [1, 2, 3]; })), 'BAD_META', /preprocess: stds 3, expected 2/);
     expectError(() => writeModel(bad((s) => { (s as { preprocess: unknown }).preprocess = 5; })), 'BAD_META', /preprocess: needs mean and std/);
     expectError(() => writeModel(bad((s) => { conv(s).actMin = -129; })), 'BAD_PARAM', /op 1 'conv3x3': actMin -129 not in \[-128, 127\]/);
+    expectError(() => writeModel(bad((s) => { delete (conv(s) as { bias?: Int32Array }).bias; })), 'BAD_PARAM', /op 1 \(conv2d\): bias must be an Int32Array/);
+    expectError(() => writeModel(bad((s) => { delete (conv(s) as { groups?: number }).groups; })), 'BAD_PARAM', /op 1 \(conv2d\): groups is missing/);
+    expectError(() => writeModel(bad((s) => { (s.ops[0] as { type: number }).type = 99; })), 'BAD_OP', /op 0: unknown opcode 99/);
     expectError(() => writeModel(bad((s) => { s.tensors[2].zeroPoint = 200; })), 'BAD_PARAM', /tensor 2 't2': zeroPoint 200 not in \[-128, 127\]/);
     expectError(() => writeModel(bad((s) => { s.tensors[2].scale = 0; })), 'BAD_PARAM', /tensor 2 't2': scale 0/);
     expectError(() => writeModel(bad((s) => { conv(s).shift[3] = 40; })), 'BAD_PARAM', /shift 40 not in \[-31, 31\]/);
