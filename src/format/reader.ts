@@ -72,6 +72,9 @@ export function readModel(bytes: ArrayBuffer | Uint8Array): ModelSpec {
   var opAt: number[] = [];
   var p = starts[1] >> 2;
   var end = ends[1] >> 2;
+  // Bytes of constants referenced: at most the section, so no two ops share an array and per-op
+  // work and load-time tables stay proportional to the file (not to file size x op count).
+  var used = 0;
   for (var i = 0; i < nOps; i++) {
     var where = 'op ' + i + ' at byte ' + 4 * p + ': ';
     var type = words[p];
@@ -99,10 +102,12 @@ export function readModel(bytes: ArrayBuffer | Uint8Array): ModelSpec {
       check(from >= starts[2] && !(from & (size - 1)) && count >= 0 && from + count * size <= ends[2], 'BAD_OFFSET',
         where + name + ' [' + from + ', +' + count * size + ')');
       op[name] = size === 4 ? new Int32Array(buf, base + from, count) : new Int8Array(buf, base + from, count);
+      used += count * size;
       p += 2;
     }
     ops.push(op);
   }
+  check(used <= ends[2] - starts[2], 'BAD_OFFSET', 'constants used ' + used);
 
   var meta = readMeta(u8, starts[3], ends[3]);
   var tn = meta.tensorNames || [];

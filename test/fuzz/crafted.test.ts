@@ -1,0 +1,104 @@
+// Hand-crafted hostile .tcm files: the attacks random mutation is unlikely to find.
+// Each is built by editing a valid file's words, so the file passes every check but the one aimed at.
+import { describe, expect, it } from 'vitest';
+import { H_ARENA_BYTES, H_OP_COUNT, H_SECTIONS } from '../../src/format/layout.js';
+import { writeModel } from '../../src/format/writer.js';
+import { readVerifiedModel, verifyModel } from '../../src/format/verify.js';
+import { readModel } from '../../src/format/reader.js';
+import { loadModel } from '../../src/runtime/model.js';
+import { isTinyconvError } from '../../src/format/errors.js';
+import { OP_CONV2D, OP_DENSE, type ModelSpec } from '../../src/format/schema.js';
+import { planArena } from '../../src/format/plan.js';
+import { getI32, setI32 } from './mutate.js';
+import { tcmLayout } from './tcm-mutate.js';
+
+function codeOf(fn: () => unknown): string {
+  try { fn(); } catch (e) { if (isTinyconvError(e)) return `${e.code}: ${e.message}`; throw e; }
+  return 'ok';
+}
+
+/** input [1,1,64] -> `n` 1x1 convs, each [1,1,64] -> [1,1,64], with distinct weights. */
+function convChain(n: number): ModelSpec {
+  const tensors = [];
+  for (let i = 0; i <= n; i++) tensors.push({ shape: [1, 1, 64], scale: 0.05, zeroPoint: 0, offset: 0 });
+  const ops = [];
+  for (let i = 0; i < n; i++) {
+    ops.push({
+      type: OP_CONV2D, inputs: [i], outputs: [i + 1], kernelH: 1, kernelW: 1, strideH: 1, strideW: 1,
+      padTop: 0, padLeft: 0, padBottom: 0, padRight: 0, dilationH: 1, dilationW: 1, groups: 1, actMin: -128, actMax: 127,
+      weights: new Int8Array(64 * 64).fill(i + 1), bias: new Int32Array(64), multiplier: new Int32Array([1 << 30]), shift: new Int32Array([-8]),
+    } as const);
+  }
+  const spec: ModelSpec = { tensors, ops: ops as unknown as ModelSpec['ops'], input: 0, output: n, arenaBytes: 0, preprocess: { pixelScale: 1, mean: [0], std: [1] }, labels: [], name: 'chain' };
+  planArena(spec);
+  return spec;
+}
+
+describe('crafted hostile .tcm files', () => {
+  it('ops sharing one weight array (work and load-time tables x op count) are refused', () => {
+    const bytes = writeModel(convChain(8));
+    const l = tcmLayout(bytes);
+    // Every op's four arrays (weights, bias, multiplier, shift: two words each after opcode, count,
+    // input, output and 13 ints) point at op 0's, and the constants section shrinks to op 0's
+    // arrays: one copy in the file, eight ops' worth of work.
+    const arrays = (rec: [number, number]) => rec[0] + 4 * (4 + 13);
+    for (const rec of l.opRecords) bytes.copyWithin(arrays(rec), arrays(l.opRecords[0]), arrays(l.opRecords[0]) + 32);
+    const shiftRef = arrays(l.opRecords[0]) + 24;
+    setI32(bytes, 4 * (H_SECTIONS + 5), getI32(bytes, shiftRef) + 4 - l.sections[2][0]);
+    expect(codeOf(() => loadModel(bytes))).toMatch(/^BAD_OFFSET: constants used 34880/);
+  });
+
+  it('an arena declared far larger than its tensors: the runtime allocates what is declared, the verifier refuses', () => {
+    const bytes = writeModel(convChain(2));
+    setI32(bytes, 4 * H_ARENA_BYTES, 1 << 24);
+    expect(loadModel(bytes).arenaBytes).toBe(1 << 24); // the declared size, nothing more
+    expect(codeOf(() => readVerifiedModel(bytes))).toMatch(/^BAD_PLAN: arena is 16777216 bytes but its tensors end at byte 128/);
+  });
+
+  it('two live tensors in the same arena bytes load in the runtime but fail verification, naming both', () => {
+    const spec = convChain(3);
+    spec.tensors[2].offset = spec.tensors[1].offset; // op 1 would read and write the same bytes
+    const bytes = writeModel(spec);
+    expect(codeOf(() => loadModel(bytes))).toBe('ok');
+    expect(codeOf(() => readVerifiedModel(bytes))).toMatch(/^BAD_PLAN: tensors 1 \[\d+, \d+\) and 2 \[\d+, \d+\) overlap/);
+  });
+
+  it('an op reading a tensor nothing wrote, or two ops writing one tensor, fail verification as BAD_GRAPH', () => {
+    const spec = convChain(3);
+    spec.ops[1].inputs = [3];
+    expect(codeOf(() => verifyModel(readModel(writeModel(spec))))).toMatch(/^BAD_GRAPH: op 1 reads tensor 3 before any op writes it/);
+    const twice = convChain(3);
+    twice.ops[2].outputs = [2];
+    twice.output = 2;
+    expect(codeOf(() => verifyModel(readModel(writeModel(twice))))).toMatch(/^BAD_GRAPH: op 2 writes tensor 2, which an earlier op already wrote/);
+  });
+
+  it('a huge op count in a small file ends at the ops section, not in a long loop', () => {
+    const bytes = writeModel(convChain(2));
+    setI32(bytes, 4 * H_OP_COUNT, 0x7fffffff);
+    const t = performance.now();
+    expect(codeOf(() => loadModel(bytes))).toMatch(/^(TRUNCATED|BAD_OP): op 2 at byte \d+/);
+    expect(performance.now() - t).toBeLessThan(1000);
+  });
+
+  it('a tensor count claiming more records than the section holds is refused before any is read', () => {
+    const bytes = writeModel(convChain(2));
+    setI32(bytes, 16, 1 << 28);
+    expect(codeOf(() => loadModel(bytes))).toMatch(/^BAD_OFFSET: tensor count \(byte 16\)/);
+  });
+
+  it('a dense layer whose weight count overflows int32 arithmetic is refused by its length check', () => {
+    // [65536] -> [65536] would need 2^32 weights: the multiplication is done in doubles, so no wrap.
+    const spec = convChain(1);
+    spec.tensors = [{ shape: [65536], scale: 1, zeroPoint: 0, offset: 0 }, { shape: [65536], scale: 1, zeroPoint: 0, offset: 65536 }];
+    spec.ops = [{ type: OP_DENSE, inputs: [0], outputs: [1], actMin: -128, actMax: 127, weights: new Int8Array(16), bias: new Int32Array(65536), multiplier: new Int32Array([1 << 30]), shift: new Int32Array([0]) }];
+    spec.arenaBytes = 131072;
+    expect(codeOf(() => writeModel(spec))).toMatch(/weights length 16, expected 4294967296/);
+  });
+
+  it('a section descriptor with a negative length or an offset past the end is refused', () => {
+    const bytes = writeModel(convChain(2));
+    setI32(bytes, 4 * (H_SECTIONS + 5), -8);
+    expect(codeOf(() => loadModel(bytes))).toMatch(/^BAD_OFFSET: section at byte 48: \[\d+, \+-8\)/);
+  });
+});
