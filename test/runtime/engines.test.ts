@@ -1,5 +1,5 @@
 // The same int8 models give the same bytes on every engine: Node running the TypeScript source,
-// Node running the ES5 bundle, Duktape (`duk`, ES5, no TypedArray fill/slice) and QuickJS
+// Node running the minified ESM bundle and the ES5 bundle, Duktape (`duk`, ES5, no TypedArray fill/slice) and QuickJS
 // (quickjs-emscripten). Each engine runs a small ES5 driver that loads a seeded multi-op model
 // (every opcode: conv, grouped/pointwise conv, depthwise, pools, add, mul, concat, pad, LUT,
 // requantize, reshape, dense, softmax), feeds raw pixels through setInput, and prints the output
@@ -9,11 +9,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { getQuickJS } from 'quickjs-emscripten';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeModel } from '../../src/format/writer.js';
 import { loadModel } from '../../src/runtime/index.js';
-import { ES5_BUNDLE, ensureBundles } from './fixtures/bundles.js';
+import { ES5_BUNDLE, MIN_BUNDLE, ensureBundles } from './fixtures/bundles.js';
 import { buildMultiOpModel, rng } from './fixtures/multi-op-model.js';
 
 const SEEDS = [1, 2, 3];
@@ -83,6 +84,18 @@ describe('engines agree byte for byte', () => {
       expect(out.length).toBe(10);
       expect(new Set(out).size, `softmax output ${out} should not be constant`).toBeGreaterThan(2);
     }
+  });
+
+  it('Node running the minified ESM bundle', async () => {
+    const min = await import(pathToFileURL(MIN_BUNDLE).href) as typeof import('../../src/runtime/index.js');
+    const lines = all.map((c) => {
+      const model = min.loadModel(c.model);
+      model.setInput(c.pixels);
+      let hash = 0;
+      model.run((i, t) => { for (let k = 0; k < t.data.length; k++) hash = (hash * 31 + t.data[k] + i) | 0; });
+      return `${Array.from(model.output).join(',')};${hash}`;
+    });
+    expect(lines.join('\n')).toBe(expected.split('\n').slice(0, SEEDS.length).join('\n'));
   });
 
   it('Node running the ES5 bundle', () => {
