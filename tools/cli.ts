@@ -26,7 +26,7 @@ async function main(argv: string[]): Promise<void> {
     console.log(usage());
     return;
   }
-  if (!(verb in VERBS)) throw new UsageError(`unknown verb '${verb}'\n${usage()}`);
+  if (!(verb in VERBS)) throw new UsageError(`unknown verb '${verb}' (expected ${Object.keys(VERBS).join(', ')}; see 'tinyconv --help')`);
   const mod = (await import(`./verbs/${verb}.js`)) as { main(argv: string[]): Promise<void> };
   await mod.main(rest);
 }
