@@ -64,24 +64,28 @@ export function loadDataset(nameOrDir: string, split: Split, options: LoadOption
   if (split !== 'train' && split !== 'test') throw new TinyconvError('DATASET_BAD_SPLIT', `unknown split '${String(split)}' (expected train or test)`);
   if (nameOrDir === 'fashion-mnist') {
     if (hasDebianFashionMnist()) {
-      log(`dataset: fashion-mnist ${split}, full set from ${DEBIAN_FASHION_MNIST_DIR}`);
-      return loadIdxDirectory(DEBIAN_FASHION_MNIST_DIR, split, 'fashion-mnist', FASHION_MNIST_CLASSES);
+      return logged(log, `dataset: fashion-mnist ${split}, full set from ${DEBIAN_FASHION_MNIST_DIR}`,
+        loadIdxDirectory(DEBIAN_FASHION_MNIST_DIR, split, 'fashion-mnist', FASHION_MNIST_CLASSES));
     }
     const dir = embeddedSubsetDir();
-    log(`dataset: fashion-mnist ${split}, embedded subset from ${dir} (install dataset-fashion-mnist for the full 60k/10k)`);
-    return loadIdxDirectory(dir, split, 'fashion-mnist-subset', FASHION_MNIST_CLASSES);
+    return logged(log, `dataset: fashion-mnist ${split}, embedded subset from ${dir} (install dataset-fashion-mnist for the full 60k/10k)`,
+      loadIdxDirectory(dir, split, 'fashion-mnist-subset', FASHION_MNIST_CLASSES));
   }
   if (nameOrDir === 'fashion-mnist-subset') {
     const dir = embeddedSubsetDir();
-    log(`dataset: fashion-mnist-subset ${split} from ${dir}`);
-    return loadIdxDirectory(dir, split, 'fashion-mnist-subset', FASHION_MNIST_CLASSES);
+    return logged(log, `dataset: fashion-mnist-subset ${split} from ${dir}`, loadIdxDirectory(dir, split, 'fashion-mnist-subset', FASHION_MNIST_CLASSES));
   }
   if (existsSync(nameOrDir) && statSync(nameOrDir).isDirectory()) {
     const dir = resolve(nameOrDir);
-    log(`dataset: ${split} split from directory ${dir}`);
-    return loadIdxDirectory(dir, split, dir, classesFor(dir));
+    return logged(log, `dataset: ${split} split from directory ${dir}`, loadIdxDirectory(dir, split, dir, classesFor(dir)));
   }
   throw new TinyconvError('DATASET_UNKNOWN', `unknown dataset '${nameOrDir}': expected fashion-mnist, fashion-mnist-subset or a directory holding the four IDX files`);
+}
+
+/** Logs where a dataset came from once it has loaded, so a failed load prints only its error. */
+function logged(log: (m: string) => void, message: string, d: Dataset): Dataset {
+  log(message);
+  return d;
 }
 
 /** Reads `<dir>/{train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]` and checks they agree. */
