@@ -1,8 +1,8 @@
 // `node dist/tools/build-examples.js [--model m.tcm]` (run by `npm run build` after rollup): writes
 // the browser example's runtime bundle, int8 model and sample images into examples/browser/, so
 // the folder can be served as it is. The model is the shipped MobileNetV1-tiny alpha 0.5 int8 from
-// models/ (alpha 1.0 is ~47 KB alone and would break the page's 50 KB budget), or an untrained
-// placeholder of the same architecture until one is shipped (said loudly).
+// models/ (alpha 1.0 is ~47 KB alone and would break the page's 50 KB budget), or until one is
+// shipped a stand-in of the same architecture trained for a few seconds (said loudly).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,28 +28,32 @@ export function pickSamples(test: Dataset, classes: number[]): { images: Uint8Ar
 
 export interface BuildResult { dir: string; modelSource: string; trained: boolean; payload: PagePayload }
 
-export function buildBrowserExample(dir: string, modelPath?: string): BuildResult {
-  const root = packageRoot();
+export async function buildBrowserExample(dir: string, modelPath?: string): Promise<BuildResult> {
   const chosen = modelPath
     ? { tcm: new Uint8Array(readFileSync(modelPath)), source: modelPath, trained: true }
-    : exampleModel(join(root, 'models'), 'mobilenet-0.5');
+    : await exampleModel(packageRoot(), 'mobilenet-0.5');
   const test = loadDataset('fashion-mnist-subset', 'test', { log: () => {} });
   writePageAssets(dir, chosen.tcm, pickSamples(test, SAMPLE_CLASSES));
   return { dir, modelSource: chosen.source, trained: chosen.trained, payload: pagePayload(dir) };
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const i = argv.indexOf('--model');
   const modelPath = i >= 0 ? argv[i + 1] : undefined;
   if (i >= 0 && (!modelPath || !existsSync(modelPath))) {
     console.error(`build-examples: --model needs an existing .tcm file, got '${modelPath ?? ''}'`);
     return 2;
   }
-  const r = buildBrowserExample(join(packageRoot(), 'examples', 'browser'), modelPath);
-  if (!r.trained) console.log(`build-examples: WARNING no trained MobileNet alpha 0.5 in models/, the page uses an ${r.modelSource}`);
+  const r = await buildBrowserExample(join(packageRoot(), 'examples', 'browser'), modelPath);
+  if (!r.trained) console.log(`build-examples: WARNING no MobileNet alpha 0.5 .tcm in models/, the page uses a ${r.modelSource}`);
   console.log(`build-examples: examples/browser/ ready (model: ${r.modelSource}), page payload ${r.payload.total} bytes ` +
     `(budget ${PAGE_BUDGET_BYTES})`);
   return 0;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) process.exitCode = main(process.argv.slice(2));
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e: unknown) => {
+    console.error(`build-examples: ${(e as Error).message}`);
+    process.exitCode = 1;
+  });
+}

@@ -47,8 +47,10 @@ export const CLASSIFY_SOURCE = `var model = tinyconv.loadModel(modelBytes());
 var probabilities = new Float32Array(model.output.length);
 var outputIsSoftmax = model.spec.ops[model.spec.ops.length - 1].type === tinyconv.OP_SOFTMAX;
 
-/** Runs the model once; input (optional) is what model.setInput takes: raw 0-255 pixels as a
- *  Uint8Array / Uint8ClampedArray, or preprocessed real values. Returns the int8 output view. */
+/** Runs the model once; input is what model.setInput takes: raw 0-255 pixels as a Uint8Array /
+ *  Uint8ClampedArray, or preprocessed real values. Without input it runs on what model.input holds:
+ *  set it first, since the arena reuses the input's bytes for later activations during a run.
+ *  Returns the int8 output view. */
 function run(input) {
   if (input !== undefined) model.setInput(input);
   model.run();

@@ -43,13 +43,13 @@ describe('browser example page', () => {
     rmSync(pageDir, { recursive: true, force: true });
     mkdirSync(pageDir, { recursive: true });
     for (const f of ['index.html', 'app.js']) copyFileSync(join(ROOT, 'examples', 'browser', f), join(pageDir, f));
-    modelSource = buildBrowserExample(pageDir).modelSource;
+    modelSource = (await buildBrowserExample(pageDir)).modelSource;
     tcm = new Uint8Array(readFileSync(join(pageDir, 'model.tcm')));
     if (HAS_CHROMIUM) {
       server = await serveDirectory(pageDir);
       browser = await launchChromium();
     }
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await browser?.close();
     await server?.close();

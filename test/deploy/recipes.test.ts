@@ -15,6 +15,7 @@ import { loadModel } from '../../src/runtime/index.js';
 import { ensureBundles } from '../runtime/fixtures/bundles.js';
 import { CHROMIUM, HAS_CHROMIUM, launchChromium, serveDirectory } from './fixtures/browser.js';
 import { BUILD_DIR, ROOT, deployModel, testSet } from './fixtures/models.js';
+import type { ExampleModel } from '../../tools/example-models.js';
 
 const run = promisify(execFile);
 const DIR = join(BUILD_DIR, 'recipes');
@@ -70,15 +71,17 @@ function atob(s) {
 
 describe('docs/deploy.md recipes', () => {
   const docs = recipes(readFileSync(join(ROOT, 'docs', 'deploy.md'), 'utf8'));
-  const model = deployModel('mobilenet-0.5');
   const test = testSet();
   const shirtIndex = Array.from(test.labels).indexOf(6);
   const shirt = test.images.slice(shirtIndex * 784, (shirtIndex + 1) * 784);
-  const expected = expectedTop(model.tcm, shirt);
+  let model: ExampleModel;
+  let expected = '';
   let logged: string[] = [];
 
   beforeAll(async () => {
     await ensureBundles();
+    model = await deployModel('mobilenet-0.5');
+    expected = expectedTop(model.tcm, shirt);
     rmSync(DIR, { recursive: true, force: true });
     mkdirSync(DIR, { recursive: true });
     writeFileSync(join(DIR, 'model.tcm'), model.tcm);
@@ -89,7 +92,7 @@ describe('docs/deploy.md recipes', () => {
     for (const [target, out] of [['browser', 'model.js'], ['esm', 'model.mjs']]) {
       await exportVerb([join(DIR, 'model.tcm'), '--target', target, '--out', join(DIR, out)]);
     }
-  }, 60_000);
+  }, 180_000);
   beforeEach(() => {
     logged = [];
     vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => { logged.push(a.join(' ')); });
@@ -164,8 +167,9 @@ describe('docs/deploy.md recipes', () => {
 
   describe('Espruino: the espruino export with a stand-in E, atob and print', () => {
     let source = '';
-    const zeros = expectedTop(model.tcm, new Uint8Array(784));
+    let zeros = '';
     beforeAll(async () => {
+      zeros = expectedTop(model.tcm, new Uint8Array(784));
       await shell('espruino.sh');
       source = readFileSync(join(DIR, 'model.espruino.js'), 'utf8');
     });
