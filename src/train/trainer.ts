@@ -176,7 +176,7 @@ export async function trainModel(o: TrainOptions, onProgress: (p: TrainProgress)
   log(`model ${model.name}: ${model.paramCount()} parameters, input ${model.inputShape.join('x')}; ` +
     `train ${train.count}, ${o.validationSplit ? 'validation' : 'test'} ${evalSet.count}; ${workers} thread(s)`);
 
-  const engine: StepEngine = workers > 1 ? await ParallelEngine.start(model, o.model, modelOptions, workers) : new SoloEngine(model);
+  const engine: StepEngine = workers > 1 ? await ParallelEngine.start(model, o.model, modelOptions, workers, o.batch) : new SoloEngine(model);
   const inSize = train.height * train.width * train.channels;
   const batches = Math.ceil(train.count / o.batch);
   const aug = augmentOptions(o.augment);

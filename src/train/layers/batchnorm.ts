@@ -169,16 +169,31 @@ export class BatchNorm implements Layer {
   backward(dYout: Float32Array, need: boolean[], ctx: Context): (Float32Array | null)[] {
     const C = this.C;
     const total = ctx.batch * this.perSample;
-    const dY = this.unclamped(dYout, total);
-    if (this.evalInput) return [this.backwardEval(dY, total, need[0])];
+    if (this.evalInput) return [this.backwardEval(this.unclamped(dYout, total), total, need[0])];
     const xhat = this.xhat.get(total);
     const s = this.sums;
     s.fill(0);
-    for (let i = 0; i < total; i += C) {
-      for (let c = 0; c < C; c++) {
-        const d = dY[i + c];
-        s[c] += d;
-        s[C + c] += d * xhat[i + c];
+    let dY = dYout;
+    if (this.activation === null) {
+      for (let i = 0; i < total; i += C) {
+        for (let c = 0; c < C; c++) {
+          const d = dY[i + c];
+          s[c] += d;
+          s[C + c] += d * xhat[i + c];
+        }
+      }
+    } else {
+      // Mask by the fused clamp (branch-free, see activations.ts) in the same pass as the sums.
+      const y = this.out.get(total), hi = this.hi;
+      dY = this.dPre.get(total);
+      for (let i = 0; i < total; i += C) {
+        for (let c = 0; c < C; c++) {
+          const v = y[i + c];
+          const d = dYout[i + c] * (+(v > 0) * +(v < hi));
+          dY[i + c] = d;
+          s[c] += d;
+          s[C + c] += d * xhat[i + c];
+        }
       }
     }
     // Parameter gradients take this shard's share only: shards' gradients are summed afterwards.
