@@ -250,6 +250,11 @@ async function main(): Promise<void> {
   say('');
   say(summaryTable);
   say('');
+  for (const { summary: s } of results) {
+    // Loud, because a table of numbers hides a failed run too easily.
+    if (s.floatAccuracy < 0.7) say(`warning: ${s.model} reached only ${pct(s.floatAccuracy)} float accuracy: training did not converge (see its report and build/demo/${s.model}/float.json meta.history)`);
+    if (s.floatAccuracy - s.int8Accuracy > 0.02) say(`warning: ${s.model} loses ${pointsDelta(s.floatAccuracy, s.int8Accuracy)} in int8: see the per-layer SQNR and calibration sections of ${s.report}`);
+  }
   say(`reports: ${results.map((r) => r.summary.report).join(', ')} (and reports/demo-summary.md)`);
   say(`total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
