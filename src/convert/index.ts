@@ -8,7 +8,7 @@ import { calibrate, type CalibrationMethod, type Calibration, type SampleSource 
 import type { ProgressCallback } from './progress.js';
 import { dropIdentity } from './drop-identity.js';
 import { foldBatchNorm } from './fold-batchnorm.js';
-import { quantizeGraph } from './quantize.js';
+import { checkFiniteWeights, quantizeGraph } from './quantize.js';
 
 export interface ConvertOptions {
   /** Activation range method (default 'percentile'). */
@@ -31,6 +31,8 @@ export interface ConvertResult {
 export function convertToInt8Detailed(model: FloatModel, samples: SampleSource, options: ConvertOptions = {}): ConvertResult {
   // Calibrate the graph that will be quantized: with batchnorms folded, the calibrated tensors are
   // exactly those the int8 graph has (the names survive every pass).
+  // A NaN/Inf weight would surface as a non-finite activation during calibration: name it first.
+  checkFiniteWeights(model);
   const folded = prepareForCalibration(model);
   const calibration = calibrate(folded, samples, {
     method: options.method, percentile: options.percentile, count: options.calibrationCount, progress: options.progress,
