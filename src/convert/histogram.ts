@@ -21,6 +21,7 @@ export class Histogram {
     let hi = -Infinity;
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
+      if (v !== v) throw new RangeError('NaN activation value'); // NaN fails both comparisons below
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
