@@ -4,7 +4,7 @@
 import { TinyconvError } from '../format/errors.js';
 import { readModel } from '../format/reader.js';
 import { toBase64 } from './base64.js';
-import { readRuntimeBundle } from './runtime-bundle.js';
+import { readRuntimeBundle, type RuntimeFlavor } from './runtime-bundle.js';
 import { TARGETS, targetParts, type ExportTarget } from './targets.js';
 import { CLASSIFY_SOURCE, modelLoaderSource } from './wrapper.js';
 
@@ -12,7 +12,10 @@ export interface ExportOptions {
   target: ExportTarget;
   /** Browser target: the global the API is assigned to (default 'tinyconvModel'). */
   globalName?: string;
-  /** The runtime source to embed (default: dist/tinyconv.es5.js). */
+  /** Which runtime bundle to embed (runtime-bundle.ts), default 'plain'. 'fast' hands pointwise and
+   *  dense dot products to E.convolve on Espruino; it is opt-in until that runtime is settled. */
+  runtime?: RuntimeFlavor;
+  /** The runtime source to embed instead of a bundle (tests). */
   runtimeSource?: string;
 }
 
@@ -26,6 +29,7 @@ export interface ExportResult {
   /** Header comment, loader, classify() and the target's wrapper. */
   wrapperBytes: number;
   name: string;
+  runtime: RuntimeFlavor | 'custom';
 }
 
 export function isExportTarget(s: string): s is ExportTarget {
@@ -39,7 +43,9 @@ export function exportModel(tcm: Uint8Array, options: ExportOptions): ExportResu
   const globalName = options.globalName ?? 'tinyconvModel';
   if (!/^[A-Za-z_$][\w$]*$/.test(globalName)) throw new TinyconvError('DEPLOY_BAD_GLOBAL', `'${globalName}' is not a JavaScript identifier`);
   const spec = readModel(tcm);
-  const runtime = options.runtimeSource ?? readRuntimeBundle();
+  const flavor = options.runtime ?? 'plain';
+  if (flavor !== 'plain' && flavor !== 'fast') throw new TinyconvError('DEPLOY_BAD_RUNTIME', `unknown runtime '${String(flavor)}' (expected plain or fast)`);
+  const runtime = options.runtimeSource ?? readRuntimeBundle(flavor);
   const base64 = toBase64(tcm);
   const parts = targetParts(options.target, globalName);
   const title = (spec.name || 'model').replace(/[^\x20-\x7e]/g, '?');
@@ -55,5 +61,6 @@ export function exportModel(tcm: Uint8Array, options: ExportOptions): ExportResu
     base64Bytes: base64.length,
     wrapperBytes: source.length - runtime.length - base64.length,
     name: spec.name,
+    runtime: options.runtimeSource !== undefined ? 'custom' : flavor,
   };
 }

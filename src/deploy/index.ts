@@ -3,4 +3,4 @@
 export { exportModel, isExportTarget, type ExportOptions, type ExportResult } from './export.js';
 export { TARGETS, type ExportTarget } from './targets.js';
 export { estimateEspruinoMemory, espruinoMemoryOf, formatEspruinoMemory, ESPRUINO_BOARDS, type EspruinoMemory, type EspruinoBoard } from './espruino-memory.js';
-export { readRuntimeBundle, runtimeBundlePath, packageRoot } from './runtime-bundle.js';
+export { readRuntimeBundle, runtimeBundlePath, hasRuntimeBundle, packageRoot, RUNTIME_BUNDLES, type RuntimeFlavor } from './runtime-bundle.js';

@@ -99,18 +99,15 @@ if (typeof require !== 'undefined' && typeof module !== 'undefined' && require.m
   };
 }
 
-/** Espruino: plain globals (the board's REPL calls classify/classifyAndPrint), output through
- *  print, and the runtime's dot-product hook pointed at the native E.convolve once the runtime
- *  offers one (tinyconv.setConvolve; without it the plain-loop kernels run). */
+/** Espruino: plain globals (the board's REPL calls classify/classifyAndPrint) and output through
+ *  print. E.convolve needs nothing here: the fast runtime (--runtime fast) finds it at load time
+ *  and hands it the pointwise and dense dot products. */
 function espruino(): TargetParts {
   return {
     prologue: '',
     epilogue: `
 // The model now lives in one flat buffer (model.spec views into it); let the base64 text go.
 MODEL_BASE64 = '';
-if (typeof E !== 'undefined' && typeof E.convolve === 'function' && typeof tinyconv.setConvolve === 'function') {
-  tinyconv.setConvolve(E.convolve);
-}
 var log = typeof print === 'function' ? print : function (s) { console.log(s); };
 
 /** classify(input) and print the top classes, one per line. */

@@ -102,6 +102,7 @@ describe('exportModel', () => {
     expect(() => exportModel(bad, { target: 'esm' })).toThrow(/not a \.tcm file/);
     expect(() => exportModel(tcm, { target: 'wasm' as never })).toThrow(/unknown target 'wasm'/);
     expect(() => exportModel(tcm, { target: 'browser', globalName: 'my-model' })).toThrow(/not a JavaScript identifier/);
+    expect(() => exportModel(tcm, { target: 'esm', runtime: 'turbo' as never })).toThrow(/unknown runtime 'turbo'/);
   });
 });
 
@@ -117,7 +118,7 @@ describe('tinyconv export / inspect --target espruino', () => {
     const source = readFileSync(out, 'utf8');
     const r = exportModel(readFileSync(model), { target: 'browser', globalName: 'net' });
     expect(source).toBe(r.source);
-    expect(printed[0]).toBe(`wrote ${out}: ${source.length} bytes (browser) = runtime ${r.runtimeBytes} + model ${r.modelBytes} bytes as ${r.base64Bytes} base64 + wrapper ${r.wrapperBytes}`);
+    expect(printed[0]).toBe(`wrote ${out}: ${source.length} bytes (browser) = plain runtime ${r.runtimeBytes} + model ${r.modelBytes} bytes as ${r.base64Bytes} base64 + wrapper ${r.wrapperBytes}`);
     expect(source).toContain('root["net"] =');
   });
 

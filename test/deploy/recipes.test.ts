@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { parse } from 'acorn';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main as exportVerb } from '../../tools/verbs/export.js';
+import { exportModel, hasRuntimeBundle } from '../../src/deploy/index.js';
 import { loadModel } from '../../src/runtime/index.js';
 import { ensureBundles } from '../runtime/fixtures/bundles.js';
 import { CHROMIUM, HAS_CHROMIUM, launchChromium, serveDirectory } from './fixtures/browser.js';
@@ -48,7 +49,7 @@ function expectedTop(tcm: Uint8Array, pixels: Uint8Array): string {
 
 /** Stand-ins for Espruino's E and atob, in ES5 (Duktape has no atob); print comes per engine. */
 const FAKE_ESPRUINO = `
-var espruinoCalls = { toArrayBuffer: 0, atob: 0 }, printed = [];
+var espruinoCalls = { toArrayBuffer: 0, atob: 0, convolve: 0 }, printed = [];
 var E = {
   toArrayBuffer: function (s) {
     espruinoCalls.toArrayBuffer++;
@@ -56,7 +57,13 @@ var E = {
     for (var i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
     return bytes.buffer;
   },
-  convolve: function () { throw new Error('E.convolve called without a runtime hook'); }
+  // Espruino's documented semantics: v = 0; for (i in a) v += a[i] * b[(i + offset) % b.length].
+  convolve: function (a, b, offset) {
+    espruinoCalls.convolve++;
+    var v = 0;
+    for (var i = 0; i < a.length; i++) v += a[i] * b[(i + offset) % b.length];
+    return v;
+  }
 };
 function atob(s) {
   espruinoCalls.atob++;
@@ -152,7 +159,7 @@ describe('docs/deploy.md recipes', () => {
 
   it('node: export --target node, run it on a PGM, and require() it', async () => {
     const [cli] = await shell('node.sh');
-    expect(logged.join('\n')).toMatch(/^wrote .*model\.cjs: \d+ bytes \(node\) = runtime \d+ \+ model \d+ bytes as \d+ base64 \+ wrapper \d+$/);
+    expect(logged.join('\n')).toMatch(/^wrote .*model\.cjs: \d+ bytes \(node\) = plain runtime \d+ \+ model \d+ bytes as \d+ base64 \+ wrapper \d+$/);
     expect(cli.trim()).toBe(`shirt.pgm:\n${expected}`);
     const { stdout } = await run(process.execPath, ['classify.cjs', 'shirt.raw'], { cwd: DIR });
     expect(stdout.trim()).toBe(expected);
@@ -181,10 +188,27 @@ describe('docs/deploy.md recipes', () => {
 
     it('under Node: decodes through E.toArrayBuffer(atob(...)) and prints the classes', () => {
       const result = new Function(`${FAKE_ESPRUINO}\nfunction print(s) { printed.push(String(s)); }\n${source}\n${docs['espruino-repl.js']}\nreturn { calls: espruinoCalls, printed: printed };`)() as
-        { calls: { toArrayBuffer: number; atob: number }; printed: string[] };
-      expect(result.calls).toEqual({ toArrayBuffer: 1, atob: 1 });
+        { calls: { toArrayBuffer: number; atob: number; convolve: number }; printed: string[] };
+      expect(result.calls).toEqual({ toArrayBuffer: 1, atob: 1, convolve: 0 }); // the plain runtime has no dot hook
       expect(result.printed[0]).toMatch(/^tinyconv: .* loaded, model 16\d{3} bytes, arena \d+ bytes$/);
       expect(result.printed[1]).toBe(zeros);
+    });
+
+    const hasFast = hasRuntimeBundle('fast');
+    if (!hasFast) console.log('skip: Espruino export with --runtime fast, dist/tinyconv-fast.es5.js is not built');
+    it.skipIf(!hasFast)('with --runtime fast: dot products go to E.convolve, same bytes as the plain runtime', () => {
+      const fast = exportModel(model.tcm, { target: 'espruino', runtime: 'fast' }).source;
+      const result = new Function(`${FAKE_ESPRUINO}\nfunction print(s) { printed.push(String(s)); }\n${fast}\n` +
+        `var out = []; for (var k = 0; k < 4; k++) { var px = new Uint8Array(784); for (var i = 0; i < 784; i++) px[i] = (i * (k + 3)) & 255;\n` +
+        `run(px); out.push(Array.prototype.join.call(model.output, ',')); }\nreturn { calls: espruinoCalls, out: out };`)() as
+        { calls: { convolve: number }; out: string[] };
+      expect(result.calls.convolve).toBeGreaterThan(0);
+      const plain = loadModel(model.tcm);
+      result.out.forEach((line, k) => {
+        plain.setInput(Uint8Array.from({ length: 784 }, (_, i) => (i * (k + 3)) & 255));
+        plain.run();
+        expect(line, `image ${k}`).toBe(Array.from(plain.output).join(','));
+      });
     });
 
     it('without E and atob: falls back to the ES5 decoder', () => {
@@ -199,8 +223,9 @@ describe('docs/deploy.md recipes', () => {
       writeFileSync(file, `var dukPrint = print;\n${FAKE_ESPRUINO}\nprint = function (s) { printed.push(String(s)); };\n` +
         `${source}\n${docs['espruino-repl.js']}\ndukPrint(JSON.stringify({ calls: espruinoCalls, printed: printed }));\n`);
       const { stdout } = await run(DUK!, [file], { cwd: DIR, timeout: 60_000 });
-      const result = JSON.parse(stdout) as { calls: unknown; printed: string[] };
-      expect(result.calls).toEqual({ toArrayBuffer: 1, atob: 1 });
+      const result = JSON.parse(stdout) as { calls: { toArrayBuffer: number; convolve: number }; printed: string[] };
+      expect(result.calls.toArrayBuffer).toBe(1);
+      expect(result.calls.convolve).toBe(0);
       expect(result.printed[1]).toBe(zeros);
     }, 60_000);
   });

@@ -14,6 +14,7 @@ export const spec: VerbSpec = {
     target: { type: 'string', arg: 'TARGET', description: `one of ${TARGETS.join(', ')}`, default: 'esm' },
     out: { type: 'string', arg: 'FILE', description: 'the JavaScript file to write (folders are created)' },
     global: { type: 'string', arg: 'NAME', description: 'browser target: the global the API is assigned to', default: 'tinyconvModel' },
+    runtime: { type: 'string', arg: 'plain|fast', description: 'runtime bundle: plain (smallest) or fast (fast kernels; on Espruino its dot products use E.convolve)', default: 'plain' },
   },
   details: 'Targets:\n' +
     '  esm       ES module: export { classify, run, model, ... } and export default { fetch } (edge workers)\n' +
@@ -42,13 +43,15 @@ export async function main(argv: string[]): Promise<void> {
   }
   let result;
   try {
-    result = exportModel(tcm, { target, globalName: String(args.values.global) });
+    const runtime = String(args.values.runtime);
+    if (runtime !== 'plain' && runtime !== 'fast') throw new UsageError(`--runtime must be plain or fast, got '${runtime}'`);
+    result = exportModel(tcm, { target, globalName: String(args.values.global), runtime });
   } catch (e) {
     if (e instanceof TinyconvError && e.code !== 'DEPLOY_NO_RUNTIME') throw new TinyconvError(e.code, `${modelPath}: ${e.message}`);
     throw e;
   }
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, result.source);
-  console.log(`wrote ${out}: ${result.bytes} bytes (${target}) = runtime ${result.runtimeBytes} + model ${result.modelBytes} bytes ` +
+  console.log(`wrote ${out}: ${result.bytes} bytes (${target}) = ${result.runtime} runtime ${result.runtimeBytes} + model ${result.modelBytes} bytes ` +
     `as ${result.base64Bytes} base64 + wrapper ${result.wrapperBytes}`);
 }
