@@ -6,7 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { parseVerbArgs, UsageError, type VerbSpec } from '../args.js';
 import { describeModel, type ModelDescription } from '../../src/format/describe.js';
-import { readModel } from '../../src/format/reader.js';
+import { readVerifiedModel } from '../../src/format/verify.js';
 import { writeModel } from '../../src/format/writer.js';
 import { TinyconvError } from '../../src/format/errors.js';
 import { importTflite } from '../../src/tflite/index.js';
@@ -66,7 +66,7 @@ function describeFile(path: string): Int8Description | FloatDescription {
   const ext = extname(path).toLowerCase();
   if (ext === '.tcm') {
     const bytes = readFileSync(path);
-    return { kind: 'int8', ...describeModel(readModel(bytes), bytes.length) };
+    return { kind: 'int8', ...describeModel(readVerifiedModel(bytes), bytes.length) };
   }
   if (ext === '.tflite') {
     const bytes = new Uint8Array(readFileSync(path));

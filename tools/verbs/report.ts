@@ -6,7 +6,7 @@ import { numberOption, parseVerbArgs, UsageError, type VerbSpec } from '../args.
 import { readFloatModel } from '../../src/graph/io.js';
 import { loadDataset, type Split } from '../../src/data/datasets.js';
 import { TinyconvError } from '../../src/format/errors.js';
-import { readModel } from '../../src/format/reader.js';
+import { readVerifiedModel } from '../../src/format/verify.js';
 import { evaluate } from '../../src/report/evaluate.js';
 import { checkModelPair } from '../../src/report/pair.js';
 import { compareCalibration } from '../../src/report/calibration-compare.js';
@@ -76,7 +76,7 @@ export async function main(argv: string[]): Promise<void> {
   const model = readFloatModel(floatPath);
   const int8Bytes = readBytes(int8Path, 'int8 model');
   // Refuse a mismatched pair before spending time on loading the dataset.
-  checkModelPair(model.graph, withFile(int8Path, () => readModel(int8Bytes)), floatPath, int8Path);
+  checkModelPair(model.graph, withFile(int8Path, () => readVerifiedModel(int8Bytes)), floatPath, int8Path);
   const data = loadDataset(args.values.data as string, split as Split);
   const report = evaluate(model, int8Bytes, data, { floatPath, int8Path, limit, sqnrSamples, title: args.values.title as string | undefined });
   if (args.values['compare-calibration']) {

@@ -7,6 +7,7 @@ import { parseVerbArgs, UsageError, type VerbSpec } from '../args.js';
 import { loadModel, type Model } from '../../src/runtime/index.js';
 import { convertChannels, decodeImage } from '../../src/data/image.js';
 import { TinyconvError } from '../../src/format/errors.js';
+import { readVerifiedModel } from '../../src/format/verify.js';
 
 export const spec: VerbSpec = {
   name: 'run',
@@ -27,7 +28,8 @@ export async function main(argv: string[]): Promise<void> {
   const inputPath = args.values.input as string | undefined;
   if (!modelPath || extra !== undefined) throw new UsageError(`expected one model file (see 'tinyconv run --help')`);
   if (!inputPath) throw new UsageError(`--input <file> is required (see 'tinyconv run --help')`);
-  const model = withFile(modelPath, () => loadModel(readFileSync(modelPath)));
+  // The tool-side verifier first: the runtime alone would run a corrupt-but-safe file and answer wrongly.
+  const model = withFile(modelPath, () => { const bytes = readFileSync(modelPath); readVerifiedModel(bytes); return loadModel(bytes); });
   setInputFromFile(model, inputPath, readFileSync(inputPath));
   model.run();
   const values = model.readOutput();
