@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureCli } from './build.js';
+import { writeModel } from '../../src/format/writer.js';
+import { buildMultiOpModel } from '../runtime/fixtures/multi-op-model.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tinyconv-cli-errors-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -68,6 +70,16 @@ describe('CLI errors: one line on stderr, exit code 2', () => {
 
   it('a .tflite that is not one', () => expectOneLine(['import', notTflite, '--out', join(dir, 'x.tcm')], /TFLite/));
   it('an unknown verb', () => expectOneLine(['frobnicate'], /unknown verb 'frobnicate'/));
+
+  it('a model the runtime would run but whose arena plan overlaps two live tensors (run, inspect)', () => {
+    const spec = buildMultiOpModel(7);
+    const conv = spec.ops[1];
+    spec.tensors[conv.inputs[0]].offset = spec.tensors[conv.outputs[0]].offset; // conv reads and writes the same bytes
+    const overlapping = file('overlap.tcm', writeModel(spec));
+    expectOneLine(['run', overlapping, '--input', file('in.raw', new Uint8Array(spec.tensors[spec.input].shape.reduce((a, b) => a * b, 1)))],
+      /overlap\.tcm: tensors \d+ \[\d+, \d+\) and \d+ \[\d+, \d+\) overlap in the arena/);
+    expectOneLine(['inspect', overlapping], /overlap\.tcm: tensors \d+ .* overlap in the arena/);
+  });
 
   it('--debug adds the stack trace, the exit code stays 2', () => {
     const r = tinyconv(['inspect', notTcm, '--debug']);

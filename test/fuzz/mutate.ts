@@ -125,7 +125,7 @@ export function spliceBytes(r: Rand, bytes: Uint8Array, hot?: Ranges): Uint8Arra
 
 /** One to three generic mutations; returns the mutated copy and what was done. */
 export function mutateGeneric(r: Rand, seed: Uint8Array, hot?: Ranges): { bytes: Uint8Array; what: string[] } {
-  let bytes = seed.slice();
+  let bytes: Uint8Array = seed.slice();
   const what: string[] = [];
   const steps = 1 + (r.chance(0.3) ? r.int(3) : 0);
   for (let s = 0; s < steps; s++) {
