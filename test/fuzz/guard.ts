@@ -67,19 +67,27 @@ export function guardModel(model: Model, checkValues: boolean): void {
 
 const CTORS = ['ArrayBuffer', 'Int8Array', 'Uint8Array', 'Int16Array', 'Int32Array', 'Uint32Array', 'Float32Array', 'Float64Array'] as const;
 
-/** Calls fn with the buffer constructors counting fresh allocations; returns fn's result and the bytes. */
-export function trackAllocations<T>(fn: () => T): { result: T; bytes: number } {
+/** Bytes allocated while counting is on; null when off. */
+let counted: number | null = null;
+let installed = 0;
+let saved: unknown[] = [];
+
+/** Replaces the buffer constructors by counting wrappers until uninstallAllocationTracking().
+ *  Installed once per campaign: swapping globals per case would deoptimise every kernel each time. */
+export function installAllocationTracking(): void {
+  if (installed++ > 0) return;
   const g = globalThis as unknown as Record<string, unknown>;
-  const saved = CTORS.map((name) => g[name]);
-  let bytes = 0;
+  saved = CTORS.map((name) => g[name]);
   CTORS.forEach((name, k) => {
-    const Base = saved[k] as { new (...args: unknown[]): ArrayBufferLike | ArrayBufferView; BYTES_PER_ELEMENT?: number };
+    const Base = saved[k] as { new (...args: unknown[]): object; BYTES_PER_ELEMENT?: number };
     const per = name === 'ArrayBuffer' ? 1 : (Base.BYTES_PER_ELEMENT ?? 1);
-    const Tracked = function (this: unknown, ...args: unknown[]) {
+    const Tracked = function (...args: unknown[]) {
       const a = args[0];
-      if (typeof a === 'number') bytes += a * per;
-      else if (a && typeof a === 'object' && !(a instanceof (saved[0] as typeof ArrayBuffer)) && typeof (a as ArrayLike<number>).length === 'number') {
-        bytes += (a as ArrayLike<number>).length * per; // a copy of an array or typed array
+      if (counted !== null) {
+        if (typeof a === 'number') counted += a * per;
+        else if (a && typeof a === 'object' && !(a instanceof (saved[0] as typeof ArrayBuffer)) && typeof (a as ArrayLike<number>).length === 'number') {
+          counted += (a as ArrayLike<number>).length * per; // a copy of an array or typed array
+        }
       }
       return new Base(...args);
     } as unknown as Record<string, unknown>;
@@ -87,9 +95,23 @@ export function trackAllocations<T>(fn: () => T): { result: T; bytes: number } {
     Tracked.prototype = Base.prototype;
     g[name] = Tracked;
   });
+}
+
+export function uninstallAllocationTracking(): void {
+  if (--installed > 0) return;
+  const g = globalThis as unknown as Record<string, unknown>;
+  CTORS.forEach((name, k) => { g[name] = saved[k]; });
+}
+
+/** Calls fn counting the bytes of every fresh buffer it allocates (views onto existing buffers are
+ *  free); needs installAllocationTracking() first. */
+export function trackAllocations<T>(fn: () => T): { result: T; bytes: number } {
+  if (installed === 0) throw new Error('installAllocationTracking() first');
+  counted = 0;
   try {
-    return { result: fn(), bytes };
+    const result = fn();
+    return { result, bytes: counted };
   } finally {
-    CTORS.forEach((name, k) => { g[name] = saved[k]; });
+    counted = null;
   }
 }

@@ -3,7 +3,8 @@
 // TinyconvError. It fails on any other exception, on a hang (per-case timeout, see harness.ts), on a
 // load that allocates more than the declared arena plus a small constant, and, for the small seeds,
 // on any read or write outside a buffer during run() (guard.ts checks every index).
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installAllocationTracking, uninstallAllocationTracking } from './guard.js';
 import { type FuzzCase, runCampaign, summary } from './harness.js';
 import { type Rand, withHotShare } from './mutate.js';
 import { tcmLayout, mutateTcm, type TcmLayout } from './tcm-mutate.js';
@@ -25,6 +26,8 @@ describe('.tcm fuzzing', () => {
   const seeds = tcmSeeds();
   const layouts: TcmLayout[] = seeds.map((s) => tcmLayout(s.bytes));
   const total = seeds.reduce((n, s) => n + casesFor(s.name), 0);
+  beforeAll(installAllocationTracking);
+  afterAll(uninstallAllocationTracking);
 
   it('every seed loads and runs unmutated, inside its buffers', () => {
     for (const s of seeds) expect(loadAndRun(s.bytes, { int: () => 0 } as unknown as Rand, !s.name.startsWith('person')), s.name).toBe('ok');
@@ -44,7 +47,7 @@ describe('.tcm fuzzing', () => {
         return { origin: seeds[k].name, bytes: m.bytes, what: m.what };
       },
       // Guarded runs are 10x slower: every small-model case, a quarter of the zoo's, no person_detect.
-      attempt: (c, r) => loadAndRun(c.bytes, r, c.origin.startsWith('multi') || c.origin.startsWith('hello') || (c.origin.startsWith('zoo') && r.chance(0.25))),
+      attempt: (c, r) => loadAndRun(c.bytes, r, process.env.FUZZ_GUARD !== '0' && (c.origin.startsWith('multi') || c.origin.startsWith('hello') || (c.origin.startsWith('zoo') && r.chance(0.25)))),
     });
     console.log(summary('.tcm fuzz', result));
     expect(result.failures, result.failures.slice(0, 10).join('\n\n')).toEqual([]);
