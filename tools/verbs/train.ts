@@ -31,6 +31,7 @@ export const spec: VerbSpec = {
     warmup: { type: 'string', arg: 'EPOCHS', description: 'linear warm-up epochs' },
     seed: { type: 'string', arg: 'N', description: 'random seed (init, shuffling, augmentation, dropout)', default: '1' },
     augment: { type: 'boolean', description: 'random crop (2-pixel padding) + horizontal flip' },
+    normalize: { type: 'string', arg: 'MODE', description: "'dataset' (mean/std of the training images) or 'unit' (pixels / 255 only)", default: 'dataset' },
     'val-split': { type: 'string', arg: 'F', description: 'validate on this held-out fraction of the training set instead of the test set' },
     'train-limit': { type: 'string', arg: 'N', description: 'use only the first N training images' },
     'test-limit': { type: 'string', arg: 'N', description: 'evaluate on only the first N images' },
@@ -93,6 +94,8 @@ export async function main(argv: string[]): Promise<void> {
     if (!(Number.isInteger(resolution) && resolution >= 8)) throw new UsageError(`--resolution must be an integer >= 8, got ${resolution}`);
     modelOptions.inputShape = [resolution, resolution, 1];
   }
+  const normalize = v.normalize as string;
+  if (normalize !== 'dataset' && normalize !== 'unit') throw new UsageError(`--normalize must be 'dataset' or 'unit', got '${normalize}'`);
   const quiet = v.quiet === true || !process.stderr.isTTY;
   let lastDraw = 0;
   const onProgress = (p: TrainProgress) => {
@@ -116,7 +119,7 @@ export async function main(argv: string[]): Promise<void> {
     weightDecay: numberOption(args, 'weight-decay'), momentum: numberOption(args, 'momentum'), nesterov: v.nesterov === true,
     schedule: schedule as ScheduleName, stepEpochs: numberOption(args, 'step-epochs'), gamma: numberOption(args, 'gamma'),
     warmupEpochs: numberOption(args, 'warmup'),
-    seed: numberOption(args, 'seed')!, augment: v.augment === true,
+    seed: numberOption(args, 'seed')!, augment: v.augment === true, normalize,
     validationSplit: numberOption(args, 'val-split'), trainLimit: numberOption(args, 'train-limit'), testLimit: numberOption(args, 'test-limit'),
     workers: numberOption(args, 'workers')!,
     out: v.out as string | undefined, resume: v.resume === true,
