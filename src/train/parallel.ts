@@ -79,6 +79,7 @@ export function reportFailure(s: SharedState, rank: number, message: string): vo
 export class SharedCollective implements Collective {
   private ctrl: Int32Array;
   private slots: Float64Array;
+  private calls = 0;
   constructor(private readonly s: SharedState, private readonly rank: number) {
     this.ctrl = new Int32Array(s.control);
     this.slots = new Float64Array(s.slots);
@@ -100,16 +101,19 @@ export class SharedCollective implements Collective {
     }
   }
 
+  /** Slots are double-buffered: call k writes set k % 2, so the one barrier per call suffices. A rank
+   *  can only reach call k + 2 (the next writer of this set) after barrier k + 1, which every rank
+   *  enters only after it has read the sums of call k. */
   allReduceSum(values: Float64Array): void {
-    const L = this.s.slotLength;
-    this.slots.set(values, this.rank * L);
+    const L = this.s.slotLength, R = this.s.ranks;
+    const base = (this.calls++ % 2) * R * L;
+    this.slots.set(values, base + this.rank * L);
     this.barrier();
     values.fill(0);
-    for (let r = 0; r < this.s.ranks; r++) {
-      const o = r * L;
+    for (let r = 0; r < R; r++) {
+      const o = base + r * L;
       for (let i = 0; i < values.length; i++) values[i] += this.slots[o + i];
     }
-    this.barrier(); // nobody may overwrite a slot before every rank has read it
   }
 }
 
@@ -198,7 +202,7 @@ export class ParallelEngine implements StepEngine {
       grads: Array.from({ length: ranks - 1 }, () => new SharedArrayBuffer(4 * model.flatParams.length)),
       inputs: new SharedArrayBuffer(4 * maxBatch * inSize),
       labels: new SharedArrayBuffer(maxBatch),
-      slots: new SharedArrayBuffer(8 * ranks * slotLength),
+      slots: new SharedArrayBuffer(8 * 2 * ranks * slotLength),
       slotLength,
       results: new SharedArrayBuffer(8 * 2 * ranks),
       error: new SharedArrayBuffer(2048),
