@@ -9,6 +9,7 @@ import { runFloatReference } from './float-reference.js';
 import { type BenchModel, type ModelId, loadBenchModel } from './models.js';
 import { createNaiveInt8Runner } from './naive-int8.js';
 import { createOrtPeers, createTfjsPeers, floatWeightBytes, type Peer } from './peers.js';
+import { RUNTIME_BUNDLES } from './sizes.js';
 import { type TimedRunner, type Timing, timeRoundRobin } from './timing.js';
 
 export const RESULT_MARKER = 'BENCH_RESULT ';
@@ -32,29 +33,38 @@ export interface ModelResult {
   ourModelBytes: number;
   onnxBytes: number;
   floatWeightBytes: number;
-  runtimeSource: string;
+  /** Which file each of our rows loaded. */
+  runtimeSources: string[];
   timings: Timing[];
   agreement: Agreement[];
   samples: string[];
   /** Samples with a TFLM golden output, and how many of them our int8 output equals exactly. */
   goldens: { checked: number; exact: number };
-  /** Samples on which the generic-kernel run (naive int8 row) gives our exact output bytes. */
-  naiveInt8Exact: number;
+  /** For our other int8 rows (plain bundle, naive generic kernels): samples on which their output
+   *  bytes equal the "tinyconv" row's. */
+  int8Exact: Record<string, number>;
 }
 
-interface OurModel {
+interface Int8Runner {
+  id: string;
   input: Int8Array;
   output: Int8Array;
   run(): void;
 }
 
-/** Our runtime as users get it: the minified bundle when built, else the tsc output. */
-async function loadRuntime(distDir: string): Promise<{ loadModel: (bytes: Uint8Array) => OurModel; source: string }> {
-  const bundle = path.join(distDir, 'tinyconv.min.mjs');
-  const compiled = path.join(distDir, 'src', 'runtime', 'index.js');
-  const file = existsSync(bundle) ? bundle : compiled;
-  const runtime = await import(pathToFileURL(file).href);
-  return { loadModel: runtime.loadModel, source: path.relative(path.dirname(distDir), file) };
+/** Load every built runtime bundle (see RUNTIME_BUNDLES); with none built, the tsc output. */
+async function loadRuntimes(distDir: string, tcm: Uint8Array): Promise<{ runners: Int8Runner[]; sources: string[] }> {
+  let found = RUNTIME_BUNDLES.map((b) => ({ ...b, path: path.join(distDir, b.file) })).filter((b) => existsSync(b.path));
+  if (found.length === 0) found = [{ id: 'tinyconv', file: 'src/runtime/index.js', path: path.join(distDir, 'src', 'runtime', 'index.js') }];
+  // The best one present is "tinyconv", the row every ratio is taken against.
+  found[0] = { ...found[0], id: 'tinyconv' };
+  const runners: Int8Runner[] = [];
+  for (const b of found) {
+    const runtime = await import(pathToFileURL(b.path).href);
+    const model = runtime.loadModel(tcm);
+    runners.push({ id: b.id, input: model.input, output: model.output, run: () => model.run() });
+  }
+  return { runners, sources: found.map((b) => `${b.id} = ${path.relative(path.dirname(distDir), b.path)}`) };
 }
 
 function argmax(x: ArrayLike<number>): number {
@@ -85,25 +95,26 @@ async function quietly<T>(f: () => Promise<T>): Promise<T> {
 export async function runModelBenchmark(id: ModelId, options: { runs: number; warmup: number; fixturesDir: string; modelsDir: string }): Promise<ModelResult> {
   const distDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   const model: BenchModel = loadBenchModel(id, options.fixturesDir, options.modelsDir);
-  const runtime = await loadRuntime(distDir);
-  const ours = runtime.loadModel(model.tcm);
+  const runtimes = await loadRuntimes(distDir, model.tcm);
+  const naive = createNaiveInt8Runner(model.tcm);
+  const int8Runners: Int8Runner[] = [...runtimes.runners, { id: 'js-int8-naive', ...naive, run: () => naive.run() }];
+  const ours = int8Runners[0];
   const inputTensor = model.spec.tensors[model.spec.input];
   const outputTensor = model.spec.tensors[model.spec.output];
 
   const peers: Peer[] = [...(await quietly(() => createTfjsPeers(model.net))), ...(await createOrtPeers(model.net))];
   peers.push({ id: 'js-float-naive', modelBytes: floatWeightBytes(model.net), run: (x) => runFloatReference(model.net, x) });
 
-  // Agreement on every sample.
+  // Agreement on every sample: our other int8 rows byte for byte, the float peers by argmax.
   const agreement: Agreement[] = peers.map((p) => ({ id: p.id, argmaxEqual: 0, samples: 0, maxDiffVsOurs: 0, maxDiffVsFloat: 0 }));
   const goldens = { checked: 0, exact: 0 };
-  const naive = createNaiveInt8Runner(model.tcm);
-  let naiveInt8Exact = 0;
+  const int8Exact: Record<string, number> = {};
   for (const sample of model.samples) {
-    ours.input.set(sample.data);
-    ours.run();
-    naive.input.set(sample.data);
-    naive.run();
-    if (naive.output.every((v, i) => v === ours.output[i])) naiveInt8Exact++;
+    for (const r of int8Runners) {
+      r.input.set(sample.data);
+      r.run();
+      if (r !== ours && r.output.every((v, i) => v === ours.output[i])) int8Exact[r.id] = (int8Exact[r.id] ?? 0) + 1;
+    }
     if (sample.golden) {
       goldens.checked++;
       if (sample.golden.length === ours.output.length && sample.golden.every((v, i) => v === ours.output[i])) goldens.exact++;
@@ -125,24 +136,18 @@ export async function runModelBenchmark(id: ModelId, options: { runs: number; wa
   // Timing on the first sample.
   const sample = model.samples[0].data;
   const real = dequantizeTensor(sample, inputTensor);
+  const int8Timed = (r: Int8Runner): TimedRunner => ({
+    id: r.id,
+    call: () => {
+      r.input.set(sample);
+      r.run();
+      return r.output[0];
+    },
+  });
   const runners: TimedRunner[] = [
-    {
-      id: 'tinyconv',
-      call: () => {
-        ours.input.set(sample);
-        ours.run();
-        return ours.output[0];
-      },
-    },
+    ...runtimes.runners.map(int8Timed),
     ...peers.map((p) => ({ id: p.id, call: () => p.run(real), before: p.before })),
-    {
-      id: 'js-int8-naive',
-      call: () => {
-        naive.input.set(sample);
-        naive.run();
-        return naive.output[0];
-      },
-    },
+    int8Timed(int8Runners[int8Runners.length - 1]),
   ];
   const timings = await timeRoundRobin(runners, options.warmup, options.runs);
 
@@ -154,11 +159,11 @@ export async function runModelBenchmark(id: ModelId, options: { runs: number; wa
     ourModelBytes: model.tcm.length,
     onnxBytes: peers.find((p) => p.id === 'ort-node')!.modelBytes,
     floatWeightBytes: floatWeightBytes(model.net),
-    runtimeSource: runtime.source,
+    runtimeSources: runtimes.sources,
     timings,
     agreement,
     samples: model.samples.map((s) => s.name),
     goldens,
-    naiveInt8Exact,
+    int8Exact,
   };
 }

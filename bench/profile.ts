@@ -57,8 +57,9 @@ function opMacs(op: OpSpec, spec: ModelSpec): number {
 }
 
 async function child(id: ModelId, runs: number): Promise<void> {
-  const bundle = path.join(distDir, 'tinyconv.mjs');
-  const file = existsSync(bundle) ? bundle : path.join(distDir, 'src', 'runtime', 'index.js');
+  // The unminified twin of the bundle timed as "tinyconv" (readable function names).
+  const candidates = ['tinyconv-fast.mjs', 'tinyconv.mjs'].map((f) => path.join(distDir, f));
+  const file = candidates.find((f) => existsSync(f)) ?? path.join(distDir, 'src', 'runtime', 'index.js');
   const runtime = await import(pathToFileURL(file).href);
   const model = loadBenchModel(id, fixturesDir, path.join(repoRoot, 'models'));
   const ours = runtime.loadModel(model.tcm);

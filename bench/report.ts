@@ -5,6 +5,7 @@ import type { BundleSize } from './sizes.js';
 
 const ENGINE_LABELS: Record<string, string> = {
   tinyconv: 'tinyconv (int8, pure JS)',
+  'tinyconv-plain': 'tinyconv plain bundle (int8, generic + simple fast paths)',
   'tfjs-cpu': 'tfjs cpu (fused ops, f32)',
   'tfjs-wasm': 'tfjs wasm SIMD (fused ops, f32, 1 thread)',
   'ort-web': 'onnxruntime-web (wasm SIMD, f32, 1 thread)',
@@ -31,7 +32,7 @@ export function modelTable(result: ModelResult, bundles: BundleSize[]): string {
   const rows = result.timings.map((t) => {
     const bundle = bundles.find((b) => b.id === t.id);
     const agree = result.agreement.find((a) => a.id === t.id);
-    const int8 = t.id === 'tinyconv' || t.id === 'js-int8-naive';
+    const int8 = t.id === 'tinyconv' || t.id === 'tinyconv-plain' || t.id === 'js-int8-naive';
     const modelBytes =
       int8 ? `${kb(result.ourModelBytes)} .tcm` : t.id.startsWith('ort') ? `${kb(result.onnxBytes)} .onnx` : `${kb(result.floatWeightBytes)} f32`;
     const bundleText = bundle ? (bundle.note === 'native' ? `${kb(bundle.bytes)} native` : `${kb(bundle.bytes)} (${kb(bundle.gzipBytes)})`) : '-';
@@ -43,7 +44,7 @@ export function modelTable(result: ModelResult, bundles: BundleSize[]): string {
       (result.macs / (t.medianMs * 1e-3) / 1e9).toFixed(3),
       modelBytes,
       bundleText,
-      agree ? `${agree.argmaxEqual}/${agree.samples}` : t.id === 'js-int8-naive' ? `bytes equal ${result.naiveInt8Exact}/${result.samples.length}` : '-',
+      agree ? `${agree.argmaxEqual}/${agree.samples}` : t.id !== 'tinyconv' ? `bytes equal ${result.int8Exact[t.id] ?? 0}/${result.samples.length}` : '-',
       agree ? agree.maxDiffVsOurs.toFixed(4) : '-',
     ];
   });

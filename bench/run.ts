@@ -17,7 +17,7 @@ import { packageDir } from './peers.js';
 import { profileModel } from './profile.js';
 import { BUDGET_RAW } from '../tools/size.js';
 import { floatAgreementLine, kb, modelHeading, modelTable, speedPerByteLine, targetLines } from './report.js';
-import { type BundleSize, ourBundleSize, peerBundleSizes } from './sizes.js';
+import { type BundleSize, ourBundleSizes, peerBundleSizes } from './sizes.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const distDir = path.resolve(here, '..');
@@ -94,8 +94,7 @@ function environment(): string[] {
   ];
 }
 
-function bundleLines(ours: BundleSize | null, peers: BundleSize[]): string[] {
-  const all = ours ? [ours, ...peers] : peers;
+function bundleLines(all: BundleSize[]): string[] {
   return all.map((b) => `- ${b.id}: ${kb(b.bytes)}${Number.isFinite(b.gzipBytes) ? ` (${kb(b.gzipBytes)} gzip)` : ''} = ${b.files.join(' + ')}${b.note ? ` (${b.note})` : ''}`);
 }
 
@@ -119,9 +118,10 @@ async function main(): Promise<void> {
     console.error('bench: profiling our runtime on mobilenet ...');
     profile = profileModel('mobilenet', 100);
   }
-  const ours = ourBundleSize(path.join(distDir, 'tinyconv.min.mjs'));
+  const ourBundles = ourBundleSizes(distDir);
+  const ours = ourBundles.find((b) => b.id === 'tinyconv') ?? null;
   const peers = peerBundleSizes();
-  const bundles = ours ? [ours, ...peers] : peers;
+  const bundles = [...ourBundles, ...peers];
   const sections = results.map((r) => {
     const perByte = speedPerByteLine(r, bundles);
     return [
@@ -132,7 +132,7 @@ async function main(): Promise<void> {
       `- ${floatAgreementLine(r)}`,
       ...(perByte ? [`- ${perByte}`] : []),
       `- weights: ${r.provenance}`,
-      `- samples: ${r.samples.join(', ')}; our runtime loaded from ${r.runtimeSource}`,
+      `- samples: ${r.samples.join(', ')}; our runtime: ${r.runtimeSources.join(', ')}`,
       ...(r.goldens.checked > 0 ? [`- our int8 outputs equal TFLM's golden outputs on ${r.goldens.exact}/${r.goldens.checked} samples`] : []),
     ].join('\n');
   });
@@ -141,7 +141,7 @@ async function main(): Promise<void> {
   const text = sections.join('\n\n');
   console.log(text);
   if (profile) console.log(`\nprofile of tinyconv on MobileNetV1 0.25@96:\n${profile}`);
-  console.log(`\nbundles:\n${bundleLines(ours, peers).join('\n')}\n\ntargets (issue 6, MobileNetV1 0.25@96):\n${targets.join('\n')}\n(${seconds} s)`);
+  console.log(`\nbundles:\n${bundleLines(bundles).join('\n')}\n\ntargets (issue 6, MobileNetV1 0.25@96):\n${targets.join('\n')}\n(${seconds} s)`);
   if (!options.write) return;
   const command = `npm run build && npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
   const markdown = [
@@ -166,7 +166,7 @@ async function main(): Promise<void> {
     '',
     '## Bundle bytes',
     '',
-    ...bundleLines(ours, peers),
+    ...bundleLines(bundles),
     '',
     '## Targets (issue 6, MobileNetV1 0.25@96)',
     '',
