@@ -3,7 +3,8 @@
 // (quickjs-emscripten), Duktape (`duk`) and headless Chromium (the browser export), and every
 // engine's int8 output bytes, and a hash of every op's output, equal the TypeScript runtime's.
 // Per-engine ms per inference is printed, not asserted (it includes the per-op hash, a few % of the
-// work). Duktape runs as a child process while QuickJS runs in this one, to stay near a minute.
+// work). Node and Chromium run first, alone; then Duktape runs as child processes while QuickJS runs
+// in this one, to stay near a minute.
 // LeNet-5 and the page's MobileNet (alpha 0.5) run by default; TINYCONV_MATRIX=all adds alpha 1.0
 // (about 90 s more on this machine: Duktape and QuickJS take ~0.5 s per inference of it).
 import { execFile } from 'node:child_process';
@@ -80,22 +81,14 @@ describe('engine matrix: exported models give identical output bytes', () => {
   const imageLiteral = `[${Array.from(images).join(',')}]`;
   let browser: Browser;
   const prepared: Record<string, { expected: string; script: string; duktape?: Promise<string> }> = {};
+  const expected = (id: string) => prepared[id].expected;
   beforeAll(async () => {
     await ensureBundles();
     mkdirSync(BUILD_DIR, { recursive: true });
     for (const id of MODELS) {
       const model = await deployModel(id);
-      const script = exportModel(model.tcm, { target: 'browser' }).source;
       writeFileSync(join(BUILD_DIR, `${id}.mjs`), exportModel(model.tcm, { target: 'esm' }).source);
-      let duktape: Promise<string> | undefined;
-      if (DUK) {
-        // Start every Duktape run now: they use the other core while the in-process engines work.
-        const file = join(BUILD_DIR, `${id}.duk.js`);
-        writeFileSync(file, `${script}\n${DRIVER}\nprint(matrixRun(tinyconvModel, ${imageLiteral}, ${COUNT}));\n`);
-        duktape = runDuktape(file);
-        duktape.catch(() => undefined); // reported by the Duktape test
-      }
-      prepared[id] = { expected: reference(model.tcm, images), script, duktape };
+      prepared[id] = { expected: reference(model.tcm, images), script: exportModel(model.tcm, { target: 'browser' }).source };
     }
     if (HAS_CHROMIUM) browser = await launchChromium();
   }, 180_000);
@@ -104,61 +97,64 @@ describe('engine matrix: exported models give identical output bytes', () => {
     console.log(`ms per inference over ${COUNT} images (not asserted):\n${timings.join('\n')}`);
   });
 
-  for (const id of MODELS) {
-    describe(id, () => {
-      const expected = () => prepared[id].expected;
-      const script = () => prepared[id].script;
+  it.each(MODELS)('%s: the reference is a working classifier (outputs differ per image, better than chance)', (id) => {
+    const bytes = expected(id).split(';')[0].split(',').map(Number);
+    const classes = bytes.length / COUNT;
+    const rows = new Set<string>();
+    let correct = 0;
+    for (let k = 0; k < COUNT; k++) {
+      const row = bytes.slice(k * classes, (k + 1) * classes);
+      rows.add(row.join(','));
+      if (row.indexOf(Math.max(...row)) === testSet().labels[k]) correct++;
+    }
+    console.log(`${id}: ${correct}/${COUNT} test images right, ${rows.size} distinct outputs`);
+    expect(rows.size).toBeGreaterThan(COUNT / 2);
+    expect(correct).toBeGreaterThan(30);
+  });
 
-      it('the reference is a working classifier (outputs differ per image, better than chance)', () => {
-        const bytes = expected().split(';')[0].split(',').map(Number);
-        const classes = bytes.length / COUNT;
-        const rows = new Set<string>();
-        let correct = 0;
-        for (let k = 0; k < COUNT; k++) {
-          const row = bytes.slice(k * classes, (k + 1) * classes);
-          rows.add(row.join(','));
-          if (row.indexOf(Math.max(...row)) === testSet().labels[k]) correct++;
-        }
-        console.log(`${id}: ${correct}/${COUNT} test images right, ${rows.size} distinct outputs`);
-        expect(rows.size).toBeGreaterThan(COUNT / 2);
-        expect(correct).toBeGreaterThan(30);
-      });
+  it.each(MODELS)('%s: Node (ESM export)', async (id) => {
+    const api = await import(pathToFileURL(join(BUILD_DIR, `${id}.mjs`)).href + `?${Date.now()}`);
+    const run = new Function('api', 'images', `${DRIVER}\nreturn matrixRun(api, images, ${COUNT});`);
+    expect(record('node', id, run(api, images) as string)).toBe(expected(id));
+  });
 
-      it('Node (ESM export)', async () => {
-        const api = await import(pathToFileURL(join(BUILD_DIR, `${id}.mjs`)).href + `?${Date.now()}`);
-        const run = new Function('api', 'images', `${DRIVER}\nreturn matrixRun(api, images, ${COUNT});`);
-        expect(record('node', id, run(api, images) as string)).toBe(expected());
-      });
+  it.skipIf(!HAS_CHROMIUM).each(MODELS)('%s: headless Chromium', async (id) => {
+    const page = await browser.newPage();
+    try {
+      await page.addScriptTag({ content: `${prepared[id].script}\n${DRIVER}` });
+      const result = await page.evaluate(([imgs, n]: [number[], number]) =>
+        (globalThis as unknown as { matrixRun(a: unknown, i: number[], n: number): string }).matrixRun(
+          (globalThis as unknown as { tinyconvModel: unknown }).tinyconvModel, imgs, n), [Array.from(images), COUNT] as [number[], number]);
+      expect(record('chromium', id, result)).toBe(expected(id));
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
 
-      it.skipIf(!HAS_CHROMIUM)('headless Chromium', async () => {
-        const page = await browser.newPage();
-        try {
-          await page.addScriptTag({ content: `${script()}\n${DRIVER}` });
-          const result = await page.evaluate(([imgs, n]: [number[], number]) =>
-            (globalThis as unknown as { matrixRun(a: unknown, i: number[], n: number): string }).matrixRun(
-              (globalThis as unknown as { tinyconvModel: unknown }).tinyconvModel, imgs, n), [Array.from(images), COUNT] as [number[], number]);
-          expect(record('chromium', id, result)).toBe(expected());
-        } finally {
-          await page.close();
-        }
-      }, 60_000);
+  it.each(MODELS)('%s: QuickJS (quickjs-emscripten)', async (id) => {
+    if (DUK && MODELS.every((m) => !prepared[m].duktape)) {
+      // Start every Duktape run now: they use the other core while QuickJS works in this process.
+      for (const m of MODELS) {
+        const file = join(BUILD_DIR, `${m}.duk.js`);
+        writeFileSync(file, `${prepared[m].script}\n${DRIVER}\nprint(matrixRun(tinyconvModel, ${imageLiteral}, ${COUNT}));\n`);
+        prepared[m].duktape = runDuktape(file);
+        prepared[m].duktape!.catch(() => undefined); // reported by the Duktape test
+      }
+    }
+    const vm = (await getQuickJS()).newContext();
+    try {
+      const code = `${prepared[id].script}\n${DRIVER}\nmatrixRun(tinyconvModel, ${imageLiteral}, ${COUNT})`;
+      const handle = vm.unwrapResult(vm.evalCode(code, `${id}.js`));
+      const result = vm.getString(handle);
+      handle.dispose();
+      expect(record('quickjs', id, result)).toBe(expected(id));
+    } finally {
+      vm.dispose();
+    }
+  }, 90_000);
 
-      it('QuickJS (quickjs-emscripten)', async () => {
-        const vm = (await getQuickJS()).newContext();
-        try {
-          const code = `${script()}\n${DRIVER}\nmatrixRun(tinyconvModel, ${imageLiteral}, ${COUNT})`;
-          const handle = vm.unwrapResult(vm.evalCode(code, `${id}.js`));
-          const result = vm.getString(handle);
-          handle.dispose();
-          expect(record('quickjs', id, result)).toBe(expected());
-        } finally {
-          vm.dispose();
-        }
-      }, 60_000);
-
-      it.skipIf(!DUK)('Duktape', async () => {
-        expect(record('duktape', id, await prepared[id].duktape!)).toBe(expected());
-      }, 150_000);
-    });
-  }
+  it.skipIf(!DUK).each(MODELS)('%s: Duktape', async (id) => {
+    expect(prepared[id].duktape, 'started by the QuickJS test').toBeDefined();
+    expect(record('duktape', id, await prepared[id].duktape!)).toBe(expected(id));
+  }, 150_000);
 });
