@@ -80,6 +80,14 @@ function runChild(id: ModelId, options: Options): Promise<ModelResult> {
   });
 }
 
+/** Our other int8 rows must give the very bytes the fast runtime gives; say so loudly when not. */
+function mismatchLines(r: ModelResult): string[] {
+  const int8Rows = r.timings.map((t) => t.id).filter((id) => id === 'tinyconv-plain' || id === 'js-int8-naive');
+  return int8Rows
+    .filter((id) => (r.int8Exact[id] ?? 0) < r.samples.length)
+    .map((id) => `- MISMATCH: ${id} output bytes differ from tinyconv's on ${r.samples.length - (r.int8Exact[id] ?? 0)}/${r.samples.length} samples (every kernel path must be bit-exact)`);
+}
+
 function packageVersion(name: string): string {
   return JSON.parse(readFileSync(path.join(packageDir(name), 'package.json'), 'utf8')).version;
 }
@@ -134,6 +142,7 @@ async function main(): Promise<void> {
       `- weights: ${r.provenance}`,
       `- samples: ${r.samples.join(', ')}; our runtime: ${r.runtimeSources.join(', ')}`,
       ...(r.goldens.checked > 0 ? [`- our int8 outputs equal TFLM's golden outputs on ${r.goldens.exact}/${r.goldens.checked} samples`] : []),
+      ...mismatchLines(r),
     ].join('\n');
   });
   const targets = targetLines(results, ours, BUDGET_RAW);
