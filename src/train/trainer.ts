@@ -7,7 +7,7 @@ import { TinyconvError } from '../format/errors.js';
 import { writeFloatModel } from '../graph/io.js';
 import type { FloatModel } from '../graph/types.js';
 import { augmentImage, type AugmentOptions } from '../data/augment.js';
-import { loadDataset, type Dataset } from '../data/datasets.js';
+import { describeDataset, loadDataset, type Dataset } from '../data/datasets.js';
 import { computeNormalization, normalizeInto, unitScale, type Normalization } from '../data/normalize.js';
 import { permutation, Rng } from '../data/random.js';
 import { fitImages } from '../data/resize.js';
@@ -173,6 +173,8 @@ export async function trainModel(o: TrainOptions, onProgress: (p: TrainProgress)
     step = c.step;
     log(`resuming ${ckpt} after epoch ${startEpoch}`);
   }
+  log(describeDataset(train));
+  log(describeDataset(evalSet));
   log(`model ${model.name}: ${model.paramCount()} parameters, input ${model.inputShape.join('x')}; ` +
     `train ${train.count}, ${o.validationSplit ? 'validation' : 'test'} ${evalSet.count}; ${workers} thread(s)`);
 
