@@ -64,7 +64,7 @@ export interface EspruinoMemory {
   arenaBytes: number;
   /** Runtime bundle + wrapper (the exported file minus the base64 model). */
   runtimeSourceBytes: number;
-  /** Pixel lookup table (channels x 256) and the classify() float output. */
+  /** classify()'s float output buffer (4 bytes per class). */
   tableBytes: number;
   objectVars: number;
   base64Bytes: number;
@@ -73,10 +73,8 @@ export interface EspruinoMemory {
 
 export function estimateEspruinoMemory(tcm: Uint8Array, exportedSourceBytes: number, base64Bytes: number): EspruinoMemory {
   const spec = readModel(tcm);
-  const inShape = spec.tensors[spec.input].shape;
-  const channels = inShape[inShape.length - 1];
   const classes = shapeSize(spec.tensors[spec.output].shape);
-  const tableBytes = channels * 256 + 4 * classes;
+  const tableBytes = 4 * classes;
   const objectVars = VARS_FIXED + VARS_PER_TENSOR * spec.tensors.length + VARS_PER_OP * spec.ops.length + spec.labels.length * 2;
   const runtimeSourceBytes = exportedSourceBytes - base64Bytes;
   const flat = tcm.length + spec.arenaBytes + tableBytes + runtimeSourceBytes;
@@ -96,7 +94,7 @@ export function formatEspruinoMemory(m: EspruinoMemory): string[] {
     `  model (one flat buffer)      ${String(m.modelBytes).padStart(7)} bytes`,
     `  arena (one flat buffer)      ${String(m.arenaBytes).padStart(7)} bytes`,
     `  runtime + wrapper source     ${String(m.runtimeSourceBytes).padStart(7)} bytes (less if run from flash)`,
-    `  input table + output floats  ${String(m.tableBytes).padStart(7)} bytes`,
+    `  output floats (classify)     ${String(m.tableBytes).padStart(7)} bytes`,
     `  load-time objects            ~${m.objectVars} JsVars`,
     `  base64 text while loading    ${String(m.base64Bytes).padStart(7)} bytes (dropped after load)`,
   ];
