@@ -60,7 +60,7 @@ export function readModel(bytes: ArrayBuffer | Uint8Array): ModelSpec {
   for (var t = 0; t < nt; t++) {
     var w = (starts[0] >> 2) + t * TENSOR_WORDS;
     var rank = words[w + 3];
-    check(rank >= 1 && rank <= 4, 'BAD_SHAPE', 'tensor ' + t + ' at byte ' + 4 * w + ': rank ' + rank);
+    check(rank >= 1 && rank <= 4, 'BAD_SHAPE', 'tensor ' + t + ': rank ' + rank);
     var shape: number[] = [];
     for (var d = 0; d < rank; d++) shape.push(words[w + 4 + d]);
     tensors.push({ shape: shape, scale: floats[w + 1], zeroPoint: words[w + 2], offset: words[w] });

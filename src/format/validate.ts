@@ -23,7 +23,8 @@ export function shapeSize(shape: number[]): number {
 }
 
 var MAX = 2147483647;
-/** What is being checked, prefixed to every message: "tensor 3 't3'" or "op 2 'c1' at byte 96". */
+/** What is being checked, prefixed to every message: 'tensor 3' or 'op 2 at byte 96' (names live in
+ *  the meta block; tools that want them in messages use format/verify.ts). */
 var where = '';
 var code = '';
 
@@ -48,7 +49,7 @@ export function validateModel(m: ModelSpec, opAt?: number[]): void {
   // at least the input tensor.
   for (var t = 0; t < nt; t++) {
     var s = tensors[t];
-    where = 'tensor ' + t + (s.name ? " '" + s.name + "'" : '');
+    where = 'tensor ' + t;
     code = 'BAD_SHAPE';
     for (var d = 0; d < s.shape.length; d++) range(s.shape[d], 1, MAX, 'dim');
     code = 'BAD_OFFSET';
@@ -61,7 +62,7 @@ export function validateModel(m: ModelSpec, opAt?: number[]): void {
   checkPreprocess(m.preprocess, tensors[m.input].shape);
   for (var i = 0; i < m.ops.length; i++) {
     var op = m.ops[i];
-    where = 'op ' + i + (op.name ? " '" + op.name + "'" : '') + (opAt ? ' at byte ' + opAt[i] : '');
+    where = 'op ' + i + (opAt ? ' at byte ' + opAt[i] : '');
     code = 'BAD_OP';
     var nIn = op.inputs.length;
     eq(op.outputs.length, 1, 'outputs');

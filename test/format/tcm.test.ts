@@ -119,17 +119,17 @@ describe('.tcm bad files', () => {
   });
 
   it('tensor index out of range, slot outside the arena, inconsistent shapes', () => {
-    expectError(() => readModel(setI32(bytes, opsAt + 8, 999)), 'BAD_TENSOR', new RegExp(`op 0 'pad' at byte ${opsAt}: input tensor 999 not in \\[0, 17\\]`));
-    expectError(() => readModel(setI32(bytes, HEADER_BYTES, spec.arenaBytes)), 'BAD_OFFSET', /tensor 0 't0': arena offset \d+ not in \[0, \d+\]/);
+    expectError(() => readModel(setI32(bytes, opsAt + 8, 999)), 'BAD_TENSOR', new RegExp(`op 0 at byte ${opsAt}: input tensor 999 not in \\[0, 17\\]`));
+    expectError(() => readModel(setI32(bytes, HEADER_BYTES, spec.arenaBytes)), 'BAD_OFFSET', /tensor 0: arena offset \d+ not in \[0, \d+\]/);
     expectError(() => readModel(setI32(bytes, 12, 16)), 'BAD_OFFSET', /arena offset \d+ not in \[0, -?\d+\]/);
     // Output tensor 1 of the pad gets a wrong width.
-    expectError(() => readModel(setI32(bytes, HEADER_BYTES + 32 + 20, 9)), 'BAD_SHAPE', /op 0 'pad' at byte \d+: output shape 10,9,2, expected 10,10,2/);
+    expectError(() => readModel(setI32(bytes, HEADER_BYTES + 32 + 20, 9)), 'BAD_SHAPE', /op 0 at byte \d+: output shape 10,9,2, expected 10,10,2/);
   });
 
   it('the writer refuses what the reader would refuse, naming the op', () => {
     const bad = (mutate: (s: ModelSpec) => void): ModelSpec => { const s = buildMultiOpModel(7); mutate(s); return s; };
     const conv = (s: ModelSpec) => s.ops[1] as Extract<OpSpec, { type: 1 }>;
-    expectError(() => writeModel(bad((s) => { conv(s).weights = new Int8Array(5); })), 'BAD_SHAPE', /op 1 'conv3x3': weights length 5, expected 72/);
+    expectError(() => writeModel(bad((s) => { conv(s).weights = new Int8Array(5); })), 'BAD_SHAPE', /op 1: weights length 5, expected 72/);
     expectError(() => writeModel(bad((s) => { conv(s).bias = new Int32Array(3); })), 'BAD_SHAPE', /bias length 3, expected 8/);
     expectError(() => writeModel(bad((s) => { conv(s).multiplier = new Int32Array(3); })), 'BAD_SHAPE', /multiplier length 3, expected 8/);
     expectError(() => writeModel(bad((s) => { conv(s).strideH = 2; })), 'BAD_SHAPE', /output shape 8,8,8, expected 4,8,8/);
