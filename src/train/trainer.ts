@@ -1,7 +1,7 @@
 // The training loop behind `tinyconv train` and the demo: load data, build a zoo model, run
 // mini-batch epochs with a seeded shuffle, evaluate after each epoch, checkpoint, export the float
 // graph. Deterministic for a given seed (and worker count).
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { TinyconvError } from '../format/errors.js';
 import { writeFloatModel } from '../graph/io.js';
@@ -248,6 +248,7 @@ export async function trainModel(o: TrainOptions, onProgress: (p: TrainProgress)
   });
   if (o.out) {
     mkdirSync(dirname(o.out), { recursive: true });
+    floatModel.graph.weights = basename(o.out).replace(/\.json$/i, '') + '.bin'; // as writeFloatModel names it
     writeFloatModel(o.out, floatModel);
   }
   return { model, floatModel, history, normalization: norm, checkpoint: ckpt };
