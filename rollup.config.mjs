@@ -3,6 +3,9 @@
 // - dist/tinyconv.min.mjs  ESM, minified (the 16 KB / 6 KB gzip budget, `npm run size`)
 // - dist/tinyconv.es5.js   ES5 syntax only, minified IIFE exposing the global `tinyconv`
 //                          (Duktape, QuickJS, old browsers; checked by test/runtime/es5.test.ts)
+// From src/runtime/fast.ts (the same runtime plus load-time plans for the fast kernels, docs/kernels.md;
+// budget: the plain one's + 8 KB):
+// - dist/tinyconv-fast.mjs, dist/tinyconv-fast.min.mjs, dist/tinyconv-fast.es5.js (global `tinyconv`)
 // TypeScript compiles the runtime twice, once per syntax level; terser never raises it.
 import typescript from '@rollup/plugin-typescript';
 import terser from '@rollup/plugin-terser';
@@ -52,5 +55,18 @@ export default [
     input,
     plugins: [ts('es5')],
     output: { file: 'dist/tinyconv.es5.js', format: 'iife', name: 'tinyconv', plugins: [terse(5)] },
+  },
+  {
+    input: 'src/runtime/fast.ts',
+    plugins: [ts('es2017')],
+    output: [
+      { file: 'dist/tinyconv-fast.mjs', format: 'es' },
+      { file: 'dist/tinyconv-fast.min.mjs', format: 'es', plugins: [terse(2017)] },
+    ],
+  },
+  {
+    input: 'src/runtime/fast.ts',
+    plugins: [ts('es5')],
+    output: { file: 'dist/tinyconv-fast.es5.js', format: 'iife', name: 'tinyconv', plugins: [terse(5)] },
   },
 ];

@@ -10,7 +10,7 @@ import { shapeSize } from '../format/validate.js';
 import {
   OP_CONV2D, OP_DEPTHWISE_CONV2D, OP_DENSE, OP_MAX_POOL, OP_AVG_POOL, OP_GLOBAL_AVG_POOL, OP_ADD,
   OP_MUL, OP_CONCAT, OP_RESHAPE, OP_PAD, OP_LUT, OP_SOFTMAX, OP_REQUANTIZE,
-  ModelSpec, ConvOp, DepthwiseOp, DenseOp, PoolOp, GlobalAvgPoolOp, AddOp, MulOp, ConcatOp,
+  ModelSpec, OpSpec, ConvOp, DepthwiseOp, DenseOp, PoolOp, GlobalAvgPoolOp, AddOp, MulOp, ConcatOp,
   ReshapeOp, PadOp, LutOp, SoftmaxOp, RequantizeOp,
 } from '../format/schema.js';
 import { Tensor } from './tensor.js';
@@ -63,6 +63,12 @@ export interface Model {
   readOutput(out?: Float32Array): Float32Array;
 }
 
+/** Load-time preparation of each op for faster kernels; fast.ts installs plan.ts's planOp. */
+var planner: ((op: OpSpec, input: Tensor, output: Tensor) => void) | null = null;
+export function usePlanner(p: typeof planner): void {
+  planner = p;
+}
+
 /** TFLite's quantize rounding: round half away from zero, add the zero point, clamp to int8. */
 export function quantizeValue(v: number, scale: number, zeroPoint: number): number {
   var r = v / scale;
@@ -90,6 +96,7 @@ export function loadModel(bytes: ArrayBuffer | Uint8Array, options?: LoadOptions
     for (var k = 0; k < ops[i].inputs.length; k++) ins.push(tensors[ops[i].inputs[k]]);
     opInputs.push(ins);
     opOutput.push(tensors[ops[i].outputs[0]]);
+    if (planner) planner(ops[i], ins[0], opOutput[i]); // fast bundle only (plan.ts)
   }
 
   var inT = tensors[spec.input];

@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeModel } from '../../src/format/writer.js';
-import { ESM_BUNDLE, ROOT, ensureBundles } from './fixtures/bundles.js';
+import { ESM_BUNDLE, FAST_ESM_BUNDLE, ROOT, ensureBundles } from './fixtures/bundles.js';
 import { buildMultiOpModel } from './fixtures/multi-op-model.js';
 
 const CHILD = `
@@ -44,9 +44,9 @@ console.log(JSON.stringify({ grew, youngGrew, sink: sink !== null }));
 
 describe('run() allocates nothing (heap statistics over 10,000 runs)', () => {
   let dir = '';
-  const measure = (mode: string): { grew: number; youngGrew: number } => {
+  const measure = (mode: string, bundle = ESM_BUNDLE): { grew: number; youngGrew: number } => {
     const out = execFileSync(process.execPath, ['--expose-gc', '--min-semi-space-size=16', '--max-semi-space-size=16', join(dir, 'child.mjs'),
-      pathToFileURL(ESM_BUNDLE).href, join(dir, 'model.tcm'), mode], { encoding: 'utf8', timeout: 120_000 });
+      pathToFileURL(bundle).href, join(dir, 'model.tcm'), mode], { encoding: 'utf8', timeout: 120_000 });
     return JSON.parse(out);
   };
   beforeAll(async () => {
@@ -63,16 +63,18 @@ describe('run() allocates nothing (heap statistics over 10,000 runs)', () => {
     expect(youngGrew).toBeGreaterThan(10000 * 16); // 10,000 two-element arrays of at least 16 bytes each
   });
 
-  it('plain run() leaves the heap where it was', () => {
-    const { grew, youngGrew } = measure('plain');
-    console.log(`run(): heap grew ${grew} bytes (young generation ${youngGrew}) over 10,000 runs`);
-    // One 16-byte object per run would be 160,000 bytes; allow a little engine-internal noise.
-    // A failure with the static check passing usually means boxed doubles: V8 allocates a HeapNumber
-    // for a non-integer value kept in a variable, property or array slot that is not a Float64Array.
-    const perRun = `${(youngGrew / 10000).toFixed(1)} bytes per run`;
-    expect(youngGrew, `run() allocated ${perRun} in the young generation`).toBeLessThan(16 * 1024);
-    expect(grew, `heap grew ${(grew / 10000).toFixed(1)} bytes per run`).toBeLessThan(64 * 1024);
-  });
+  for (const [name, bundle] of [['plain', ESM_BUNDLE], ['fast', FAST_ESM_BUNDLE]]) {
+    it(`${name} runtime: run() leaves the heap where it was`, () => {
+      const { grew, youngGrew } = measure('plain', bundle);
+      console.log(`run(): heap grew ${grew} bytes (young generation ${youngGrew}) over 10,000 runs`);
+      // One 16-byte object per run would be 160,000 bytes; allow a little engine-internal noise.
+      // A failure with the static check passing usually means boxed doubles: V8 allocates a HeapNumber
+      // for a non-integer value kept in a variable, property or array slot that is not a Float64Array.
+      const perRun = `${(youngGrew / 10000).toFixed(1)} bytes per run`;
+      expect(youngGrew, `run() allocated ${perRun} in the young generation`).toBeLessThan(16 * 1024);
+      expect(grew, `heap grew ${(grew / 10000).toFixed(1)} bytes per run`).toBeLessThan(64 * 1024);
+    });
+  }
 });
 
 /** Allocation sites inside the bodies of functions in `roots`, outside `throw` statements.

@@ -14,7 +14,7 @@ import { getQuickJS } from 'quickjs-emscripten';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeModel } from '../../src/format/writer.js';
 import { loadModel } from '../../src/runtime/index.js';
-import { ES5_BUNDLE, MIN_BUNDLE, ensureBundles } from './fixtures/bundles.js';
+import { ES5_BUNDLE, FAST_ES5_BUNDLE, FAST_MIN_BUNDLE, MIN_BUNDLE, ensureBundles } from './fixtures/bundles.js';
 import { buildMultiOpModel, rng } from './fixtures/multi-op-model.js';
 
 const SEEDS = [1, 2, 3];
@@ -67,13 +67,14 @@ function runSource(c: Case): string {
   return `${Array.from(model.output).join(',')};${hash}`;
 }
 
-describe('engines agree byte for byte', () => {
+// The plain runtime (generic kernels) and the fast one (planned fast kernels) on every engine.
+for (const [name, es5Bundle, minBundle] of [['plain', ES5_BUNDLE, MIN_BUNDLE], ['fast', FAST_ES5_BUNDLE, FAST_MIN_BUNDLE]]) describe(`engines agree byte for byte (${name} runtime)`, () => {
   let bundle = '';
   let all: Case[] = [];
   let expected = '';
   beforeAll(async () => {
     await ensureBundles();
-    bundle = readFileSync(ES5_BUNDLE, 'utf8');
+    bundle = readFileSync(es5Bundle, 'utf8');
     all = cases();
     expected = [...all.map(runSource), 'true true TinyconvError BAD_MAGIC: not a .tcm file'].join('\n');
   });
@@ -87,7 +88,7 @@ describe('engines agree byte for byte', () => {
   });
 
   it('Node running the minified ESM bundle', async () => {
-    const min = await import(pathToFileURL(MIN_BUNDLE).href) as typeof import('../../src/runtime/index.js');
+    const min = await import(pathToFileURL(minBundle).href) as typeof import('../../src/runtime/index.js');
     const lines = all.map((c) => {
       const model = min.loadModel(c.model);
       model.setInput(c.pixels);

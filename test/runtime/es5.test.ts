@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parse, type Node } from 'acorn';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ES5_BUNDLE, ensureBundles } from './fixtures/bundles.js';
+import { ES5_BUNDLE, FAST_ES5_BUNDLE, ensureBundles } from './fixtures/bundles.js';
 
 const GLOBALS = new Set(['Map', 'Set', 'WeakMap', 'WeakSet', 'Symbol', 'Promise', 'Proxy', 'Reflect', 'BigInt']);
 const STATICS: Record<string, string[]> = {
@@ -84,11 +84,11 @@ describe('es5Violations (the checker itself)', () => {
   });
 });
 
-describe('dist/tinyconv.es5.js', () => {
+for (const bundle of [ES5_BUNDLE, FAST_ES5_BUNDLE]) describe(bundle.replace(/.*\/dist\//, 'dist/'), () => {
   let source = '';
   beforeAll(async () => {
     await ensureBundles();
-    source = readFileSync(ES5_BUNDLE, 'utf8');
+    source = readFileSync(bundle, 'utf8');
   });
 
   it('parses as ECMAScript 5', () => {

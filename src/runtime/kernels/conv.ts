@@ -16,17 +16,13 @@ import type { ConvOp } from '../../format/schema.js';
 import type { Tensor } from '../tensor.js';
 import { requantizeOutput } from './requantize-output.js';
 import { endTap, firstTap } from './window.js';
-import { pointwiseConv2d } from './pointwise.js';
+import type { PlannedOp } from '../plan.js';
 
-/** Dispatcher: 1x1 stride-1 unpadded ungrouped convolutions take the pointwise path. */
+/** Dispatcher: the fast kernel a load-time plan chose (plan.ts, fast bundle), else the generic loop. */
 export function conv2d(op: ConvOp, input: Tensor, output: Tensor): void {
-  if (op.kernelH === 1 && op.kernelW === 1 && op.strideH === 1 && op.strideW === 1 &&
-      op.padTop === 0 && op.padLeft === 0 && op.groups === 1 &&
-      output.shape[0] === input.shape[0] && output.shape[1] === input.shape[1]) {
-    pointwiseConv2d(op, input, output);
-  } else {
-    conv2dGeneric(op, input, output);
-  }
+  var plan = (op as PlannedOp).plan;
+  if (plan) plan.kernel(op, input, output, plan);
+  else conv2dGeneric(op, input, output);
 }
 
 /** Any kernel size, stride, dilation, asymmetric padding and group count. */

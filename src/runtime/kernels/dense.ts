@@ -9,8 +9,11 @@ import type { DenseOp } from '../../format/schema.js';
 import type { Tensor } from '../tensor.js';
 import { requantizeOutput } from './requantize-output.js';
 import { shapeSize } from '../../format/validate.js';
+import type { PlannedOp } from '../plan.js';
 
 export function dense(op: DenseOp, input: Tensor, output: Tensor): void {
+  var plan = (op as PlannedOp).plan;
+  if (plan) return plan.kernel(op, input, output, plan); // fast bundle: dense-fast.ts
   const inN = shapeSize(input.shape);
   const outN = shapeSize(output.shape);
   const inputOffset = -input.zeroPoint;

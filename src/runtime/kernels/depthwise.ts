@@ -5,23 +5,20 @@
 // requantization are those of conv.ts: acc = bias[oc] + sum_taps (x - zp_in) * w, then
 // y = zp_out + acc * (s_in * s_w[oc] / s_out) in fixed point, clamped. Padded taps are skipped
 // (the window is clipped once per output position, window.ts).
-// 3x3 filters with multiplier 1 and no dilation (the MobileNet case) go to depthwise3x3.ts.
+// With a load-time plan (fast bundle), 3x3 undilated filters go to depthwise3x3.ts.
 //
 // Runtime rule: ES5 subset, no allocation.
 import type { DepthwiseOp } from '../../format/schema.js';
 import type { Tensor } from '../tensor.js';
 import { requantizeOutput } from './requantize-output.js';
 import { endTap, firstTap } from './window.js';
-import { depthwiseConv3x3 } from './depthwise3x3.js';
+import type { PlannedOp } from '../plan.js';
 
-/** Dispatcher: 3x3, multiplier 1, undilated filters take the unrolled path. */
+/** Dispatcher: the fast kernel a load-time plan chose (plan.ts, fast bundle), else the generic loop. */
 export function depthwiseConv2d(op: DepthwiseOp, input: Tensor, output: Tensor): void {
-  if (op.kernelH === 3 && op.kernelW === 3 && op.depthMultiplier === 1 &&
-      op.dilationH === 1 && op.dilationW === 1) {
-    depthwiseConv3x3(op, input, output);
-  } else {
-    depthwiseConv2dGeneric(op, input, output);
-  }
+  var plan = (op as PlannedOp).plan;
+  if (plan) plan.kernel(op, input, output, plan);
+  else depthwiseConv2dGeneric(op, input, output);
 }
 
 /** Any kernel size, stride, dilation, asymmetric padding and channel multiplier. */

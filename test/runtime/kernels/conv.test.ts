@@ -6,6 +6,7 @@ import { quantizeMultiplier } from '../../../src/format/multiplier.js';
 import { conv2d, conv2dGeneric } from '../../../src/runtime/kernels/conv.js';
 import { pointwiseConv2d } from '../../../src/runtime/kernels/pointwise.js';
 import type { Tensor } from '../../../src/runtime/tensor.js';
+import { planOp, type PlannedOp } from '../../../src/runtime/plan.js';
 import {
   calibrate, clampRef, mbqmRef, quantRef, randClamp, randInt, randInt8, randScale, rng, tensor,
 } from '../reference.js';
@@ -126,6 +127,11 @@ describe('conv2d', () => {
       const { op, input, output, expectedFloat } = makeCase(r, g, t % 5 === 0);
       conv2d(op, input, output);
       expect(Array.from(output.data), JSON.stringify(g)).toEqual(Array.from(tflmConv(op, input, output)));
+      // With a load-time plan: pointwise fast path or the generic loop with the fast requantization.
+      const planned = tensor(output.shape, output.scale, output.zeroPoint);
+      planOp(op, input, planned);
+      conv2d(op, input, planned);
+      expect(Array.from(planned.data), JSON.stringify(g)).toEqual(Array.from(output.data));
       for (let i = 0; i < output.data.length; i++) {
         expect(Math.abs(output.data[i] - expectedFloat[i])).toBeLessThanOrEqual(1);
         if (output.data[i] === expectedFloat[i]) exactFloat++;
@@ -152,20 +158,35 @@ describe('conv2d', () => {
 });
 
 describe('pointwiseConv2d fast path', () => {
-  it('equals the generic kernel on random 1x1 shapes', () => {
+  // Random 1x1 shapes: every pixel-tail (pixels % 4) and channel-tail (outC % 4) case, rows long
+  // enough for the packed sums to approach their bound, and per-tensor quantization.
+  const shapes = (r: () => number, t: number): Geometry => ({
+    inH: randInt(r, 1, 9), inW: randInt(r, 1, 9), inC: t % 10 === 0 ? randInt(r, 200, 700) : randInt(r, 1, 40),
+    outC: randInt(r, 1, 24), groups: 1, kernelH: 1, kernelW: 1, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1,
+    padTop: 0, padLeft: 0, padBottom: 0, padRight: 0,
+  });
+
+  it('equals the generic kernel and the TFLM reference on random 1x1 shapes (packed GEMM)', () => {
     const r = rng(2);
     for (let t = 0; t < 100; t++) {
-      const g: Geometry = {
-        inH: randInt(r, 1, 9), inW: randInt(r, 1, 9), inC: randInt(r, 1, 40), outC: randInt(r, 1, 24), groups: 1,
-        kernelH: 1, kernelW: 1, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1,
-        padTop: 0, padLeft: 0, padBottom: 0, padRight: 0,
-      };
-      const { op, input, output } = makeCase(r, g, t % 4 === 0);
+      const { op, input, output } = makeCase(r, shapes(r, t), t % 4 === 0);
       const generic = tensor(output.shape, output.scale, output.zeroPoint);
-      pointwiseConv2d(op, input, output);
-      conv2dGeneric(op, input, generic);
+      conv2dGeneric(op, input, generic); // no plan yet: the unfolded loop
+      planOp(op, input, output);
+      expect((op as PlannedOp).plan!.packed).not.toBeNull();
+      pointwiseConv2d(op, input, output, (op as PlannedOp).plan!);
       expect(Array.from(output.data)).toEqual(Array.from(generic.data));
       expect(Array.from(output.data)).toEqual(Array.from(tflmConv(op, input, output)));
     }
+  });
+
+  it('rows too long to pack take the dot-product path, still exact', () => {
+    const r = rng(12);
+    const g = { ...shapes(r, 1), inH: 3, inW: 2, inC: 2100, outC: 5 };
+    const { op, input, output } = makeCase(r, g);
+    planOp(op, input, output);
+    expect((op as PlannedOp).plan!.packed).toBeNull();
+    conv2d(op, input, output);
+    expect(Array.from(output.data)).toEqual(Array.from(tflmConv(op, input, output)));
   });
 });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { OP_DENSE, type DenseOp } from '../../../src/format/schema.js';
 import { quantizeMultiplier } from '../../../src/format/multiplier.js';
 import { dense } from '../../../src/runtime/kernels/dense.js';
+import { planOp } from '../../../src/runtime/plan.js';
 import {
   calibrate, clampRef, mbqmRef, quantRef, randClamp, randInt, randInt8, randScale, rng, tensor,
 } from '../reference.js';
@@ -51,6 +52,11 @@ describe('dense', () => {
         const wantFloat = clampRef(quantRef(reals[o], output.scale, output.zeroPoint), op.actMin, op.actMax);
         expect(Math.abs(output.data[o] - wantFloat)).toBeLessThanOrEqual(1);
       }
+      // With a load-time plan (folded zero point, fast requantization): the same bytes.
+      const planned = tensor([outN], q.scale, q.zeroPoint);
+      planOp(op, input, planned);
+      dense(op, input, planned);
+      expect(Array.from(planned.data)).toEqual(Array.from(output.data));
       outputs += outN;
     }
     expect(outputs).toBeGreaterThan(3000);

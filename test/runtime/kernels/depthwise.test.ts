@@ -6,6 +6,7 @@ import { quantizeMultiplier } from '../../../src/format/multiplier.js';
 import { depthwiseConv2d, depthwiseConv2dGeneric } from '../../../src/runtime/kernels/depthwise.js';
 import { depthwiseConv3x3 } from '../../../src/runtime/kernels/depthwise3x3.js';
 import type { Tensor } from '../../../src/runtime/tensor.js';
+import { planOp, type PlannedOp } from '../../../src/runtime/plan.js';
 import {
   calibrate, clampRef, mbqmRef, quantRef, randClamp, randInt, randInt8, randScale, rng, tensor,
 } from '../reference.js';
@@ -89,7 +90,7 @@ function randomGeometry(r: () => number, threeByThree: boolean): Geometry {
   const kernelW = threeByThree ? 3 : randInt(r, 1, 5);
   return {
     inH: randInt(r, kernelH, 12), inW: randInt(r, kernelW, 12), inC: randInt(r, 1, 12),
-    depthMultiplier: threeByThree ? 1 : randInt(r, 1, 3),
+    depthMultiplier: randInt(r, 1, 3),
     kernelH, kernelW, strideH: randInt(r, 1, 3), strideW: randInt(r, 1, 3),
     dilationH: threeByThree ? 1 : randInt(r, 1, 2), dilationW: threeByThree ? 1 : randInt(r, 1, 2),
     padTop: randInt(r, 0, kernelH - 1), padLeft: randInt(r, 0, kernelW - 1),
@@ -108,6 +109,11 @@ describe('depthwiseConv2d', () => {
       const { op, input, output, expectedFloat } = makeCase(r, g, t % 5 === 0);
       depthwiseConv2d(op, input, output);
       expect(Array.from(output.data), JSON.stringify(g)).toEqual(Array.from(tflmDepthwise(op, input, output)));
+      // With a load-time plan: 3x3 fast path or the generic loop with the fast requantization.
+      const planned = tensor(output.shape, output.scale, output.zeroPoint);
+      planOp(op, input, planned);
+      depthwiseConv2d(op, input, planned);
+      expect(Array.from(planned.data), JSON.stringify(g)).toEqual(Array.from(output.data));
       for (let i = 0; i < output.data.length; i++) expect(Math.abs(output.data[i] - expectedFloat[i])).toBeLessThanOrEqual(1);
       outputs += output.data.length;
     }
@@ -124,8 +130,9 @@ describe('depthwiseConv3x3 fast path', () => {
           outSize(g.inW, 3, g.strideW, 1, g.padLeft, g.padRight) < 1) continue;
       const { op, input, output } = makeCase(r, g, t % 4 === 0);
       const generic = tensor(output.shape, output.scale, output.zeroPoint);
-      depthwiseConv3x3(op, input, output);
-      depthwiseConv2dGeneric(op, input, generic);
+      depthwiseConv2dGeneric(op, input, generic); // no plan yet: the unfolded loop
+      planOp(op, input, output);
+      depthwiseConv3x3(op, input, output, (op as PlannedOp).plan!);
       expect(Array.from(output.data), JSON.stringify(g)).toEqual(Array.from(generic.data));
     }
   });
