@@ -71,6 +71,20 @@ function featureNodes(nodes: GraphNode[]): GraphNode[] {
   });
 }
 
+/** The float nodes the converter fuses into the int8 op that writes `last`'s output: walking back
+ *  through batchnorms and activations to the conv/dense they follow, as long as each link has a
+ *  single reader (then the intermediate tensors exist only in the float graph). */
+export function fusedChain(nodes: GraphNode[], last: GraphNode): GraphNode[] {
+  const chain = [last];
+  for (let node = last; FOLLOWERS.has(node.op) && node.inputs.length === 1;) {
+    const producer = nodes.find((n) => n.output === node.inputs[0]);
+    if (!producer || nodes.filter((n) => n.inputs.includes(producer.output)).length !== 1) break;
+    chain.unshift(producer);
+    node = producer;
+  }
+  return chain;
+}
+
 /** One channel of an HWC tensor as a normalised grayscale image. */
 function channelImage(data: Float32Array, shape: number[], c: number): ImageData8 {
   const [h, w, channels] = shape;
@@ -99,8 +113,6 @@ export function evaluate(model: FloatModel, int8Bytes: Uint8Array, data: Dataset
   const floatTimes: number[] = [];
   const int8Times: number[] = [];
   const sqnr: Record<string, SqnrAccumulator> = Object.create(null);
-  const floatOps: Record<string, string> = Object.create(null);
-  for (const n of graph.nodes) floatOps[n.output] = n.op;
   const progress = options.progress === false ? () => {} : progressBar('evaluate');
 
   for (let i = 0; i < count; i++) {
@@ -133,7 +145,10 @@ export function evaluate(model: FloatModel, int8Bytes: Uint8Array, data: Dataset
   // In execution order of the float graph, so the chart reads top to bottom like the network.
   for (const n of graph.nodes) {
     const acc = sqnr[n.output];
-    if (acc && acc.count > 0) sqnrRows.push({ tensor: n.output, op: floatOps[n.output], db: sqnrDb(acc) });
+    if (acc && acc.count > 0) {
+      const chain = fusedChain(graph.nodes, n);
+      sqnrRows.push({ tensor: n.output, layer: chain[0].name, op: chain.map((c) => c.op).join('+'), db: sqnrDb(acc) });
+    }
   }
   return {
     title: options.title ?? `tinyconv report: ${graph.name}`,

@@ -110,7 +110,7 @@ function sqnrSection(d: ReportData): string {
   const finite = d.sqnr.layers.map((l) => l.db).filter(Number.isFinite);
   const chart = barChart({
     title: 'Signal-to-quantization-noise ratio per layer (dB)',
-    labels: d.sqnr.layers.map((l) => `${l.tensor} (${l.op})`),
+    labels: d.sqnr.layers.map((l) => (l.layer === l.tensor ? `${l.tensor} (${l.op})` : `${l.layer}→${l.tensor} (${l.op})`)),
     values: d.sqnr.layers.map((l) => l.db),
     colors: d.sqnr.layers.map((l) => sqnrColor(l.db)),
     max: Math.max(10, ...finite) * 1.05,

@@ -40,7 +40,7 @@ export function renderMarkdown(d: ReportData, htmlName?: string): string {
   if (d.sqnr.layers.length === 0) out.push('No int8 tensor could be matched to a float tensor by name.');
   else {
     out.push(`Float activations vs dequantized int8 over ${d.sqnr.samples} sample(s); higher is better.`, '');
-    out.push(table(['tensor', 'op', 'SQNR'], d.sqnr.layers.map((l) => [l.tensor, l.op, db(l.db)])));
+    out.push(table(['tensor', 'from layer', 'fused float ops', 'SQNR'], d.sqnr.layers.map((l) => [l.tensor, l.layer, l.op, db(l.db)])));
   }
   if (d.calibration) {
     out.push('', '## Calibration methods', '');

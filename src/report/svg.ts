@@ -57,7 +57,7 @@ export function barChart(o: BarChartOptions): string {
   const format = o.format ?? n;
   const width = Math.max(o.width ?? 640, o.axisLabel ? textWidth(o.axisLabel) + 12 : 0);
   const row = 20;
-  const labels = o.labels.map((l) => truncate(l, 32));
+  const labels = o.labels.map((l) => truncate(l, 48));
   const labelW = Math.max(40, ...labels.map(textWidth)) + 10;
   const valueW = Math.max(40, ...o.values.map((v) => textWidth(format(v)))) + 8;
   const plotW = Math.max(80, width - labelW - valueW - 10);

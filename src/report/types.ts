@@ -29,7 +29,9 @@ export interface ClassRow {
 /** One int8 tensor compared with the float tensor of the same name. */
 export interface SqnrRow {
   tensor: string;
-  /** The float op that produced it (after the converter's fusions, the last fused op). */
+  /** The first float node of the fused chain that writes it (e.g. the conv before its BN and ReLU6). */
+  layer: string;
+  /** The float ops of that chain, joined by '+' (e.g. 'conv2d+batchnorm+relu6'). */
   op: string;
   /** dB; +Infinity means the int8 tensor reproduced the float one exactly. */
   db: number;

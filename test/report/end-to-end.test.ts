@@ -38,6 +38,8 @@ describe('report end to end on a tiny model', () => {
     const names = r.sqnr.layers.map((l) => l.tensor);
     expect(names).toEqual(expect.arrayContaining(['relu1', 'pool1', 'relu2', 'fc']));
     for (const l of r.sqnr.layers) expect(l.db).toBeGreaterThan(10);
+    expect(r.sqnr.layers.find((l) => l.tensor === 'relu1')).toMatchObject({ layer: 'conv1', op: 'conv2d+batchnorm+relu' });
+    expect(r.sqnr.layers.find((l) => l.tensor === 'relu2')).toMatchObject({ layer: 'conv2', op: 'conv2d+relu6' });
     expect(r.size.modelBytes).toBe(readFileSync(fx.int8Path).length);
     expect(r.size.arenaBytes).toBeGreaterThan(0);
     expect(r.size.macs).toBe(8 * 8 * 4 * 9 + 4 * 4 * 6 * 36 + 4 * 96);

@@ -28,8 +28,9 @@ describe('report renderers on synthetic numbers', () => {
     expect(md).toContain('| float | 11 | 12 | 91.67% (95% CI 64.6–98.5) |');
     expect(md).toContain('| int8 | 9 | 12 | 75.00% (95% CI 46.8–91.1) |');
     expect(md).toContain('# tinyconv report: synthetic &lt;test&gt;');
-    expect(md).toContain('| conv2 | conv2d | 12.3 dB |');
-    expect(md).toContain('| pool1 | maxPool | exact |');
+    expect(md).toContain('| relu2 | conv2 | conv2d+relu | 12.3 dB |');
+    expect(renderHtml(data)).toContain('conv2→relu2 (conv2d+relu)');
+    expect(md).toContain('| pool1 | pool1 | maxPool | exact |');
     expect(md).toContain('T-shirt/top');
     expect(md).toContain('[m.html](m.html)');
     expect(md).toContain('| **total** |  |  | **4,321** | **98,765** |');
@@ -40,7 +41,7 @@ describe('report renderers on synthetic numbers', () => {
     expect(j.accuracy.float.correct).toBe(11);
     expect(j.flipped.shown[0].image).toBeUndefined();
     expect(j.flipped.total).toBe(2);
-    expect(j.sqnr.layers[1]).toEqual({ tensor: 'pool1', op: 'maxPool', db: null, exact: true });
+    expect(j.sqnr.layers[1]).toEqual({ tensor: 'pool1', layer: 'pool1', op: 'maxPool', db: null, exact: true });
     expect(j.featureMaps.layers[1]).toEqual({ name: 'pool1', op: 'maxPool', shape: [4, 4, 4], channelCount: 6 });
   });
 });

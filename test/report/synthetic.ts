@@ -33,10 +33,10 @@ export function syntheticReport(): ReportData {
     perClass: LABELS.map((label, c) => ({ label, float: pf[c], int8: pi[c] })),
     confusion: { float: cf, int8: ci },
     sqnr: { samples: 2, layers: [
-      { tensor: 'conv1', op: 'conv2d', db: 31.5 },
-      { tensor: 'pool1', op: 'maxPool', db: Infinity },
-      { tensor: 'conv2', op: 'conv2d', db: 12.25 },
-      { tensor: 'logits', op: 'dense', db: 22 },
+      { tensor: 'conv1', layer: 'conv1', op: 'conv2d', db: 31.5 },
+      { tensor: 'pool1', layer: 'pool1', op: 'maxPool', db: Infinity },
+      { tensor: 'relu2', layer: 'conv2', op: 'conv2d+relu', db: 12.25 },
+      { tensor: 'logits', layer: 'logits', op: 'dense', db: 22 },
     ] },
     calibration: { calibrationCount: 100, evaluated: 12, float: acc, rows: [
       { method: 'minmax', perChannel: true, int8: acc, agreement: agreement(floatPred, int8Pred), isDefault: true },
