@@ -1,4 +1,4 @@
-// One .tcm fuzz case: what the runtime alone guarantees, then what the tool-side verifier adds.
+// One .tcm fuzz case (tcm-campaign.ts): what the runtime alone guarantees, then what the tool-side verifier adds.
 // 1. loadModel (the runtime, as a device would run it) either refuses with a TinyconvError or loads
 //    allocating no more than the declared arena plus a small constant plus load-time tables bounded
 //    by the file size (see ALLOCATION_PER_FILE_BYTE); run() then stays inside
