@@ -115,12 +115,13 @@ function sqnrSection(d: ReportData): string {
     colors: d.sqnr.layers.map((l) => sqnrColor(l.db)),
     max: Math.max(10, ...finite) * 1.05,
     format: db,
+    width: 760,
     axisLabel: `SQNR = 10·log10(Σx² / Σ(x − dequant(q))²) over ${d.sqnr.samples} sample(s); higher is better`,
   });
   const worst = d.sqnr.layers.reduce((w, l) => (l.db < w.db ? l : w));
   return `<h2 id="sqnr">Per-layer SQNR (float activations vs dequantized int8)</h2>
 <p class="note">Each int8 tensor is compared with the float tensor of the same name. Red below 15 dB, orange below 25 dB.
-Lowest: <b>${esc(worst.tensor)}</b> at ${db(worst.db)}. A sharp drop from one layer to the next points at the layer that loses accuracy.</p>
+Lowest: <b>${esc(worst.layer === worst.tensor ? worst.tensor : `${worst.layer}→${worst.tensor}`)}</b> at ${db(worst.db)}. A sharp drop from one layer to the next points at the layer that loses accuracy.</p>
 ${chart}`;
 }
 
