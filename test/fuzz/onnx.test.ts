@@ -21,7 +21,7 @@ describe('ONNX fuzzing', () => {
   const seeds = readdirSync(ONNX_FIXTURES).filter((f) => f.endsWith('.onnx')).sort()
     .map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(join(ONNX_FIXTURES, f))) }));
 
-  it(`${CASES} mutated .onnx files: each imports and runs, or is refused with a TinyconvError`, () => {
+  it(`${CASES} mutated .onnx files: each imports and runs, or is refused with a TinyconvError`, { timeout: 600_000 }, () => {
     const result = runCampaign({
       name: 'onnx', file: 'test/fuzz/onnx.test.ts', cases: CASES, timeoutMs: 5000,
       make(r, i): FuzzCase {

@@ -40,7 +40,7 @@ describe.skipIf(present.length === 0)('TFLite fuzzing', () => {
   beforeAll(installAllocationTracking);
   afterAll(uninstallAllocationTracking);
 
-  it(`${total} mutated .tflite files: each imports and runs, or is refused with a TinyconvError`, () => {
+  it(`${total} mutated .tflite files: each imports and runs, or is refused with a TinyconvError`, { timeout: 600_000 }, () => {
     const result = runCampaign({
       name: 'tflite', file: 'test/fuzz/tflite.test.ts', cases: total, timeoutMs: 5000,
       make(r, i): FuzzCase {
