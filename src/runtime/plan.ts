@@ -10,8 +10,8 @@
 // 2. Requantization constants per channel for requantizeFast (requantize-fast.ts).
 // 3. Pointwise weights packed two channels per double (see pointwise.ts) when the row is short enough
 //    for the packed sums to stay exact.
-// 4. On Espruino (a global E with a convolve function), typed-array views of every input pixel row and
-//    weight row of pointwise/dense ops, so each dot product is one native E.convolve call.
+// 4. On Espruino (a global E with a convolve function), typed-array views of the input rows and weight
+//    rows of conv and dense ops, so each row dot product is one native E.convolve call.
 //
 // Runtime rule: ES5 subset. Allocation is allowed here (load time) and nowhere on the run() path.
 import {
@@ -107,12 +107,16 @@ export function planOp(spec: OpSpec, input: Tensor, output: Tensor): void {
   var convolve = nativeConvolve();
   var rowsX: Int8Array[] = [];
   var rowsW: Int8Array[] = [];
-  var hooked = convolve !== null && (pointwise || op.type === OP_DENSE);
+  var hooked = convolve !== null && !depthwise;
   if (hooked) {
+    // Pointwise: one view per pixel and per weight row. Dense: the whole input, one per weight row.
+    // Other convs: one view per input image row and per (channel, kernel row) over the full kernel
+    // width; an interior pixel's run then starts `inX0 * inC` into its image row (E.convolve's offset).
     var x = input.data;
-    var rowLen = op.type === OP_DENSE ? x.length : taps;
+    var rowLen = op.type === OP_DENSE ? x.length : pointwise ? taps : input.shape[1] * input.shape[2];
+    var wLen = pointwise || op.type === OP_DENSE ? taps : (op as ConvOp).kernelW * input.shape[2];
     for (var p = 0; p < x.length; p += rowLen) rowsX.push(new Int8Array(x.buffer, x.byteOffset + p, rowLen));
-    for (c = 0; c < channels; c++) rowsW.push(new Int8Array(w.buffer, w.byteOffset + c * taps, taps));
+    for (var q = 0; q < w.length; q += wLen) rowsW.push(new Int8Array(w.buffer, w.byteOffset + q, wLen));
   }
   var tapSums = new Float64Array(op.type === OP_CONV2D && !pointwise ? taps / input.shape[2] * channels : 0);
   for (var i = 0; i < tapSums.length; i++) {

@@ -5,6 +5,7 @@
 // where start is plan.bias (zero point folded over all taps) for interior pixels, and for border
 // pixels the op's bias minus zp_in times the weights of the taps actually visited (plan.tapSums
 // holds sum_ic w per tap), which is exactly the reference's sum of w * (x - zp_in) over valid taps.
+// On Espruino each interior row is one E.convolve(weight row, image row, offset) call (plan.ts).
 // Tested against conv.ts's generic loop on random shapes (test/runtime/kernels/conv.test.ts).
 //
 // Runtime rule: ES5 subset, no allocation.
@@ -30,6 +31,7 @@ export function convFast(op: ConvOp, input: Tensor, output: Tensor, plan: Kernel
   var y = output.data;
   var tapSums = plan.tapSums;
   var filter = kernelH * kernelW * inC;
+  var hook = plan.convolve;
   for (var oy = 0; oy < outH; oy++) {
     var inY0 = oy * op.strideH - op.padTop;
     var kyStart = firstTap(inY0, op.dilationH);
@@ -48,11 +50,11 @@ export function convFast(op: ConvOp, input: Tensor, output: Tensor, plan: Kernel
             for (var kx = kxStart; kx < kxEnd; kx++) acc -= zp * tapSums[(oc * kernelH + ky) * kernelW + kx];
           }
         }
-        if (run > 0) {
-          for (ky = kyStart; ky < kyEnd; ky++) {
-            var iy = inY0 + op.dilationH * ky;
-            acc += dotInt8(x, (iy * inW + inX0 + kxStart) * inC, w, oc * filter + (ky * kernelW + kxStart) * inC, run);
-          }
+        for (ky = kyStart; ky < kyEnd && run > 0; ky++) {
+          var iy = inY0 + op.dilationH * ky;
+          // Espruino: image row iy against weight row (oc, ky), starting inX0 * inC into the image row.
+          acc += hook && interior ? hook(plan.rowsW[oc * kernelH + ky], plan.rowsX[iy], inX0 * inC) :
+            dotInt8(x, (iy * inW + inX0 + kxStart) * inC, w, oc * filter + (ky * kernelW + kxStart) * inC, run);
         }
         y[(oy * outW + ox) * outC + oc] = requantizeFast(acc, plan, oc);
       }

@@ -101,6 +101,16 @@ function makeCase(r: () => number, g: Geometry, perTensor = false) {
   return { op, input, output, expectedFloat };
 }
 
+/** Espruino's E.convolve as documented: v = 0; for (i in a) v += a[i] * b[(i + offset) % b.length]. */
+function fakeConvolve(calls: number[]) {
+  return (a: Int8Array, b: Int8Array, offset: number) => {
+    calls[0]++;
+    let v = 0;
+    for (let i = 0; i < a.length; i++) v += a[i] * b[(i + offset) % b.length];
+    return v;
+  };
+}
+
 function randomGeometry(r: () => number): Geometry {
   const groups = [1, 1, 2, 3][randInt(r, 0, 3)];
   const kernelH = randInt(r, 1, 5);
@@ -120,6 +130,7 @@ describe('conv2d', () => {
     const r = rng(1);
     let outputs = 0;
     let exactFloat = 0;
+    let hookCalls = 0;
     for (let t = 0; t < 200; t++) {
       const g = randomGeometry(r);
       if (outSize(g.inH, g.kernelH, g.strideH, g.dilationH, g.padTop, g.padBottom) < 1 ||
@@ -132,6 +143,14 @@ describe('conv2d', () => {
       planOp(op, input, planned);
       conv2d(op, input, planned);
       expect(Array.from(planned.data), JSON.stringify(g)).toEqual(Array.from(output.data));
+      // And planned on Espruino (a fake E.convolve with its documented semantics) for the row dots.
+      const hooked = tensor(output.shape, output.scale, output.zeroPoint);
+      const calls = [0];
+      (globalThis as { E?: unknown }).E = { convolve: fakeConvolve(calls) };
+      try { planOp(op, input, hooked); } finally { delete (globalThis as { E?: unknown }).E; }
+      conv2d(op, input, hooked);
+      expect(Array.from(hooked.data), JSON.stringify(g)).toEqual(Array.from(output.data));
+      if ((op as PlannedOp).plan) hookCalls += calls[0];
       for (let i = 0; i < output.data.length; i++) {
         expect(Math.abs(output.data[i] - expectedFloat[i])).toBeLessThanOrEqual(1);
         if (output.data[i] === expectedFloat[i]) exactFloat++;
@@ -139,6 +158,7 @@ describe('conv2d', () => {
       outputs += output.data.length;
     }
     expect(outputs).toBeGreaterThan(5000);
+    expect(hookCalls).toBeGreaterThan(1000);
     // Almost every output rounds the same way as the float reference.
     expect(exactFloat / outputs).toBeGreaterThan(0.97);
   });
