@@ -16,7 +16,7 @@ export class GuardViolation extends Error {
   }
 }
 
-type Typed = Int8Array | Int32Array;
+type Typed = Int8Array | Int32Array | Float64Array | Float32Array | Uint8Array;
 const ALLOWED = new Set(['length', 'buffer', 'byteOffset', 'byteLength', 'BYTES_PER_ELEMENT', 'constructor']);
 
 /** `lo`/`hi`: the values a write may store (the element type's range, or any number when null). */
@@ -55,14 +55,16 @@ export function guardModel(model: Model, checkValues: boolean): void {
   for (let t = 0; t < model.tensors.length; t++) {
     model.tensors[t].data = guardArray(model.tensors[t].data, `tensor ${t}`, checkValues ? -128 : null, checkValues ? 127 : null);
   }
-  model.spec.ops.forEach((op, i) => {
-    const fields = op as unknown as Record<string, unknown>;
+  // Constant arrays, and the typed arrays of any load-time table object an op carries (one level
+  // down, e.g. a kernel plan), are guarded for indices only.
+  const guardFields = (fields: Record<string, unknown>, where: string, depth: number): void => {
     for (const k of Object.keys(fields)) {
       const v = fields[k];
-      if (v instanceof Int8Array) fields[k] = guardArray(v, `op ${i} ${k}`, null, null);
-      else if (v instanceof Int32Array) fields[k] = guardArray(v, `op ${i} ${k}`, null, null);
+      if (ArrayBuffer.isView(v) && !(v instanceof DataView)) fields[k] = guardArray(v as Typed, `${where} ${k}`, null, null);
+      else if (depth > 0 && v && typeof v === 'object' && !Array.isArray(v)) guardFields(v as Record<string, unknown>, `${where} ${k}`, depth - 1);
     }
-  });
+  };
+  model.spec.ops.forEach((op, i) => guardFields(op as unknown as Record<string, unknown>, `op ${i}`, 1));
 }
 
 const CTORS = ['ArrayBuffer', 'Int8Array', 'Uint8Array', 'Int16Array', 'Int32Array', 'Uint32Array', 'Float32Array', 'Float64Array'] as const;
