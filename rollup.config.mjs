@@ -12,6 +12,9 @@ import terser from '@rollup/plugin-terser';
 import { fileURLToPath } from 'node:url';
 
 const input = 'src/runtime/index.ts';
+// Tests build into a scratch directory and rename the files into dist/ (see
+// test/runtime/fixtures/bundles.ts), so a test reading dist/ never sees a half-written bundle.
+const out = process.env.TINYCONV_BUNDLE_DIR || 'dist';
 
 function ts(target) {
   return typescript({
@@ -47,26 +50,26 @@ export default [
     input,
     plugins: [ts('es2017')],
     output: [
-      { file: 'dist/tinyconv.mjs', format: 'es' },
-      { file: 'dist/tinyconv.min.mjs', format: 'es', plugins: [terse(2017)] },
+      { file: `${out}/tinyconv.mjs`, format: 'es' },
+      { file: `${out}/tinyconv.min.mjs`, format: 'es', plugins: [terse(2017)] },
     ],
   },
   {
     input,
     plugins: [ts('es5')],
-    output: { file: 'dist/tinyconv.es5.js', format: 'iife', name: 'tinyconv', plugins: [terse(5)] },
+    output: { file: `${out}/tinyconv.es5.js`, format: 'iife', name: 'tinyconv', plugins: [terse(5)] },
   },
   {
     input: 'src/runtime/fast.ts',
     plugins: [ts('es2017')],
     output: [
-      { file: 'dist/tinyconv-fast.mjs', format: 'es' },
-      { file: 'dist/tinyconv-fast.min.mjs', format: 'es', plugins: [terse(2017)] },
+      { file: `${out}/tinyconv-fast.mjs`, format: 'es' },
+      { file: `${out}/tinyconv-fast.min.mjs`, format: 'es', plugins: [terse(2017)] },
     ],
   },
   {
     input: 'src/runtime/fast.ts',
     plugins: [ts('es5')],
-    output: { file: 'dist/tinyconv-fast.es5.js', format: 'iife', name: 'tinyconv', plugins: [terse(5)] },
+    output: { file: `${out}/tinyconv-fast.es5.js`, format: 'iife', name: 'tinyconv', plugins: [terse(5)] },
   },
 ];
