@@ -113,4 +113,3 @@ export function mobilenetV3Small(o: MobileNetV3Options = {}): Model {
   return model;
 }
 
-export { scaled };
