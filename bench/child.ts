@@ -7,7 +7,6 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { countMacs, dequantizeTensor } from './dequantize.js';
 import { runFloatReference } from './float-reference.js';
 import { type BenchModel, type ModelId, loadBenchModel } from './models.js';
-import { createNaiveInt8Runner } from './naive-int8.js';
 import { createOrtPeers, createTfjsPeers, floatWeightBytes, type Peer } from './peers.js';
 import { RUNTIME_BUNDLES } from './sizes.js';
 import { type TimedRunner, type Timing, timeRoundRobin } from './timing.js';
@@ -40,8 +39,8 @@ export interface ModelResult {
   samples: string[];
   /** Samples with a TFLM golden output, and how many of them our int8 output equals exactly. */
   goldens: { checked: number; exact: number };
-  /** For our other int8 rows (plain bundle, naive generic kernels): samples on which their output
-   *  bytes equal the "tinyconv" row's. */
+  /** For our other int8 rows (the plain bundle): samples on which their output bytes equal the
+   *  "tinyconv" row's. */
   int8Exact: Record<string, number>;
 }
 
@@ -96,8 +95,7 @@ export async function runModelBenchmark(id: ModelId, options: { runs: number; wa
   const distDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   const model: BenchModel = loadBenchModel(id, options.fixturesDir, options.modelsDir);
   const runtimes = await loadRuntimes(distDir, model.tcm);
-  const naive = createNaiveInt8Runner(model.tcm);
-  const int8Runners: Int8Runner[] = [...runtimes.runners, { id: 'js-int8-naive', ...naive, run: () => naive.run() }];
+  const int8Runners = runtimes.runners;
   const ours = int8Runners[0];
   const inputTensor = model.spec.tensors[model.spec.input];
   const outputTensor = model.spec.tensors[model.spec.output];
@@ -144,11 +142,7 @@ export async function runModelBenchmark(id: ModelId, options: { runs: number; wa
       return r.output[0];
     },
   });
-  const runners: TimedRunner[] = [
-    ...runtimes.runners.map(int8Timed),
-    ...peers.map((p) => ({ id: p.id, call: () => p.run(real), before: p.before })),
-    int8Timed(int8Runners[int8Runners.length - 1]),
-  ];
+  const runners: TimedRunner[] = [...int8Runners.map(int8Timed), ...peers.map((p) => ({ id: p.id, call: () => p.run(real), before: p.before }))];
   const timings = await timeRoundRobin(runners, options.warmup, options.runs);
 
   return {

@@ -4,14 +4,13 @@ import type { ModelResult } from './child.js';
 import type { BundleSize } from './sizes.js';
 
 const ENGINE_LABELS: Record<string, string> = {
-  tinyconv: 'tinyconv (int8, pure JS)',
-  'tinyconv-plain': 'tinyconv plain bundle (int8, generic + simple fast paths)',
+  tinyconv: 'tinyconv fast bundle (int8, pure JS)',
+  'tinyconv-plain': 'tinyconv plain bundle (int8, generic TFLM-style kernels)',
   'tfjs-cpu': 'tfjs cpu (fused ops, f32)',
   'tfjs-wasm': 'tfjs wasm SIMD (fused ops, f32, 1 thread)',
   'ort-web': 'onnxruntime-web (wasm SIMD, f32, 1 thread)',
   'ort-node': 'onnxruntime-node (native, f32, 1 thread)',
   'js-float-naive': 'naive JS float32 loop nest (bench reference)',
-  'js-int8-naive': 'naive int8: tinyconv with generic kernels only',
 };
 
 export function kb(bytes: number): string {
@@ -32,7 +31,7 @@ export function modelTable(result: ModelResult, bundles: BundleSize[]): string {
   const rows = result.timings.map((t) => {
     const bundle = bundles.find((b) => b.id === t.id);
     const agree = result.agreement.find((a) => a.id === t.id);
-    const int8 = t.id === 'tinyconv' || t.id === 'tinyconv-plain' || t.id === 'js-int8-naive';
+    const int8 = t.id === 'tinyconv' || t.id === 'tinyconv-plain';
     const modelBytes =
       int8 ? `${kb(result.ourModelBytes)} .tcm` : t.id.startsWith('ort') ? `${kb(result.onnxBytes)} .onnx` : `${kb(result.floatWeightBytes)} f32`;
     const bundleText = bundle ? (bundle.note === 'native' ? `${kb(bundle.bytes)} native` : `${kb(bundle.bytes)} (${kb(bundle.gzipBytes)})`) : '-';

@@ -82,7 +82,7 @@ function runChild(id: ModelId, options: Options): Promise<ModelResult> {
 
 /** Our other int8 rows must give the very bytes the fast runtime gives; say so loudly when not. */
 function mismatchLines(r: ModelResult): string[] {
-  const int8Rows = r.timings.map((t) => t.id).filter((id) => id === 'tinyconv-plain' || id === 'js-int8-naive');
+  const int8Rows = r.timings.map((t) => t.id).filter((id) => id === 'tinyconv-plain');
   return int8Rows
     .filter((id) => (r.int8Exact[id] ?? 0) < r.samples.length)
     .map((id) => `- MISMATCH: ${id} output bytes differ from tinyconv's on ${r.samples.length - (r.int8Exact[id] ?? 0)}/${r.samples.length} samples (every kernel path must be bit-exact)`);
@@ -161,7 +161,9 @@ async function main(): Promise<void> {
     ...env,
     `- command: \`${command}\` (${seconds} s)`,
     '',
-    'Method: one child process per model; inside it, our runtime and every peer run the same network',
+    'Method: one child process per model; inside it, our runtime (both bundles: tinyconv-fast.min.mjs',
+    'with the fast kernels, the row every ratio is taken against, and the plain tinyconv.min.mjs with the',
+    'generic kernels only, checked to give the same bytes) and every peer run the same network',
     '(the peers get our int8 weights dequantized to float32) on the same input, round-robin (each round',
     'calls every engine once, in a rotating order), after a warm-up. The timed call includes writing the',
     'input and reading the output back. "peer / tinyconv" > 1 means tinyconv is faster. GMAC/s counts',
