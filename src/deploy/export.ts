@@ -2,7 +2,7 @@
 // + the target's way out (targets.ts). The model is validated by the runtime's own reader first,
 // so a bad file fails here, with the reader's message, not on the device.
 import { TinyconvError } from '../format/errors.js';
-import { readModel } from '../format/reader.js';
+import { readVerifiedModel } from '../format/verify.js';
 import { toBase64 } from './base64.js';
 import { readRuntimeBundle, type RuntimeFlavor } from './runtime-bundle.js';
 import { TARGETS, targetParts, type ExportTarget } from './targets.js';
@@ -42,7 +42,8 @@ export function exportModel(tcm: Uint8Array, options: ExportOptions): ExportResu
   }
   const globalName = options.globalName ?? 'tinyconvModel';
   if (!/^[A-Za-z_$][\w$]*$/.test(globalName)) throw new TinyconvError('DEPLOY_BAD_GLOBAL', `'${globalName}' is not a JavaScript identifier`);
-  const spec = readModel(tcm);
+  // Verified, not just read: a corrupt file would otherwise ship to the device and answer wrongly there.
+  const spec = readVerifiedModel(tcm);
   const flavor = options.runtime ?? 'plain';
   if (flavor !== 'plain' && flavor !== 'fast') throw new TinyconvError('DEPLOY_BAD_RUNTIME', `unknown runtime '${String(flavor)}' (expected plain or fast)`);
   const runtime = options.runtimeSource ?? readRuntimeBundle(flavor);
