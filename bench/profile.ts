@@ -82,22 +82,35 @@ async function child(id: ModelId, runs: number): Promise<void> {
   const start = performance.now();
   for (let r = 0; r < runs; r++) ours.run();
   const perRun = (performance.now() - start) / runs;
-  const groups = new Map<string, { ms: number; macs: number; ops: number }>();
+  const groups = new Map<string, { ms: number; macs: number; ops: number; outputs: number }>();
   spec.ops.forEach((op, i) => {
     const g = opGroup(op, spec);
-    const entry = groups.get(g) ?? { ms: 0, macs: 0, ops: 0 };
+    const entry = groups.get(g) ?? { ms: 0, macs: 0, ops: 0, outputs: 0 };
     entry.ms += opTimes[i] / runs;
     entry.macs += opMacs(op, spec);
     entry.ops++;
+    entry.outputs += spec.tensors[op.outputs[0]].shape.reduce((a, b) => a * b, 1);
     groups.set(g, entry);
   });
   const total = [...groups.values()].reduce((a, g) => a + g.ms, 0);
+  const totalMacs = [...groups.values()].reduce((a, g) => a + g.macs, 0);
+  const sorted = [...groups.entries()].sort((a, b) => b[1].ms - a[1].ms);
   console.log(`${model.title}, ${runs} runs of ${path.relative(repoRoot, file)}: ${perRun.toFixed(3)} ms per run without the per-op hook, ${total.toFixed(3)} ms with it.`);
-  console.log('\n| kernel group | ops | ms per run | share | M MACs | GMAC/s |\n|---|---:|---:|---:|---:|---:|');
-  for (const [name, g] of [...groups.entries()].sort((a, b) => b[1].ms - a[1].ms)) {
+  console.log('\n| kernel group | ops | ms per run | share of time | share of MACs | GMAC/s | ns per output value |\n|---|---:|---:|---:|---:|---:|---:|');
+  for (const [name, g] of sorted) {
     const gmacs = g.macs > 0 ? (g.macs / (g.ms * 1e-3) / 1e9).toFixed(3) : '-';
-    console.log(`| ${name} | ${g.ops} | ${g.ms.toFixed(3)} | ${((100 * g.ms) / total).toFixed(1)}% | ${(g.macs / 1e6).toFixed(3)} | ${gmacs} |`);
+    const macShare = `${((100 * g.macs) / totalMacs).toFixed(1)}%`;
+    console.log(`| ${name} | ${g.ops} | ${g.ms.toFixed(3)} | ${((100 * g.ms) / total).toFixed(1)}% | ${macShare} | ${gmacs} | ${((g.ms * 1e6) / g.outputs).toFixed(1)} |`);
   }
+  // The one-line answer to "which kernels dominate": the groups that make up 90% of the time.
+  const dominant: string[] = [];
+  let covered = 0;
+  for (const [name, g] of sorted) {
+    if (covered >= 0.9 * total) break;
+    covered += g.ms;
+    dominant.push(`${name} ${((100 * g.ms) / total).toFixed(0)}% of the time for ${((100 * g.macs) / totalMacs).toFixed(0)}% of the MACs`);
+  }
+  console.log(`\nDominant kernels (90% of the time): ${dominant.join('; ')}.`);
 }
 
 function summariseProfile(file: string, top: number): string {
