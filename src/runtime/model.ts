@@ -80,8 +80,11 @@ export function loadModel(bytes: ArrayBuffer | Uint8Array, options?: LoadOptions
   var spec = readModel(bytes);
   var arenaBytes = spec.arenaBytes;
   var arena = options && options.arena;
-  if (!arena) arena = new ArrayBuffer(arenaBytes);
-  else if (arena.byteLength < arenaBytes) {
+  if (!arena) {
+    // A file can declare up to 2 GB: on a small engine the allocation fails, which must be a
+    // TinyconvError like every other refusal, not a RangeError (docs/robustness.md).
+    try { arena = new ArrayBuffer(arenaBytes); } catch (e) { throw new TinyconvError('BAD_ARENA', 'cannot allocate ' + arenaBytes + ' bytes'); }
+  } else if (arena.byteLength < arenaBytes) {
     throw new TinyconvError('BAD_ARENA', 'arena ' + arena.byteLength + ' < ' + arenaBytes + ' bytes');
   }
   // The freshly read TensorSpecs become Tensors by gaining their arena view.
