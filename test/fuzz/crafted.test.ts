@@ -55,6 +55,25 @@ describe('crafted hostile .tcm files', () => {
     expect(codeOf(() => readVerifiedModel(bytes))).toMatch(/^BAD_PLAN: arena is 16777216 bytes but its tensors end at byte 128/);
   });
 
+  it('an arena the engine cannot allocate is a BAD_ARENA TinyconvError, not a RangeError', () => {
+    const bytes = writeModel(convChain(2));
+    setI32(bytes, 4 * H_ARENA_BYTES, 0x7fffffff);
+    const g = globalThis as unknown as { ArrayBuffer: typeof ArrayBuffer };
+    const Real = g.ArrayBuffer;
+    // A small engine: anything above 1 MB fails the way V8 and Duktape report it.
+    const Small = function (n: number) {
+      if (n > 1 << 20) throw new RangeError('Array buffer allocation failed');
+      return new Real(n);
+    } as unknown as typeof ArrayBuffer;
+    Object.setPrototypeOf(Small, Real);
+    g.ArrayBuffer = Small;
+    try {
+      expect(codeOf(() => loadModel(bytes))).toBe('BAD_ARENA: cannot allocate 2147483647 bytes');
+    } finally {
+      g.ArrayBuffer = Real;
+    }
+  });
+
   it('two live tensors in the same arena bytes load in the runtime but fail verification, naming both', () => {
     const spec = convChain(3);
     spec.tensors[2].offset = spec.tensors[1].offset; // op 1 would read and write the same bytes
