@@ -1,4 +1,4 @@
-// Mutated .tcm files on Duktape (ES5, `duk`), through the ES5 runtime bundle: every case must end
+// Mutated .tcm files on Duktape (ES5, `duk`), through the plain and the fast ES5 runtime bundles: every case must end
 // exactly as it does in Node running the TypeScript source, the same refusal (code and message) or
 // the same output bytes. A crash, a different error, or a hang (the child's timeout) on the small
 // engine fails. Skipped with a message when `duk` is absent.
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isTinyconvError } from '../../src/format/errors.js';
 import { loadModel } from '../../src/runtime/model.js';
-import { ES5_BUNDLE, ensureBundles } from '../runtime/fixtures/bundles.js';
+import { ES5_BUNDLE, FAST_ES5_BUNDLE, ensureBundles } from '../runtime/fixtures/bundles.js';
 import { Rand, caseSeed } from './mutate.js';
 import { runSeed } from './harness.js';
 import { tcmLayout, mutateTcm } from './tcm-mutate.js';
@@ -45,9 +45,10 @@ function nodeOutcome(bytes: Uint8Array): string {
   return `ok ${Array.from(m.output).join(',')}`;
 }
 
-describe.skipIf(!DUK)('.tcm fuzzing on Duktape', () => {
-  beforeAll(ensureBundles, 300_000);
+beforeAll(async () => { if (DUK) await ensureBundles(); }, 300_000);
 
+// The plain runtime and the fast one (load-time plans, fast kernels) must both end like Node's plain source.
+for (const [flavor, bundlePath] of [['plain', ES5_BUNDLE], ['fast', FAST_ES5_BUNDLE]]) describe.skipIf(!DUK)(`.tcm fuzzing on Duktape (${flavor} runtime)`, () => {
   it(`${Object.values(CASES).reduce((a, b) => a + b, 0)} mutated files end the same on Duktape as in Node`, { timeout: 600_000 }, () => {
     const seed = runSeed();
     const cases: Uint8Array[] = [];
@@ -61,7 +62,7 @@ describe.skipIf(!DUK)('.tcm fuzzing on Duktape', () => {
     try {
       const file = join(dir, 'fuzz.js');
       const hex = cases.map((b) => `'${Buffer.from(b).toString('hex')}'`).join(',\n');
-      writeFileSync(file, `${readFileSync(ES5_BUNDLE, 'utf8')}\n${DRIVER}\nvar cases = [${hex}];\nfor (var k = 0; k < cases.length; k++) print(attempt(cases[k]));\n`);
+      writeFileSync(file, `${readFileSync(bundlePath, 'utf8')}\n${DRIVER}\nvar cases = [${hex}];\nfor (var k = 0; k < cases.length; k++) print(attempt(cases[k]));\n`);
       const got = execFileSync(DUK!, [file], { encoding: 'utf8', timeout: 300_000, maxBuffer: 1 << 26 }).trimEnd().split('\n');
       // Two differences are the engines' limits, not bugs, and are counted apart: Duktape cannot
       // allocate a 2 GB arena that V8 reserves lazily (BAD_ARENA instead of a run), and its
@@ -76,7 +77,7 @@ describe.skipIf(!DUK)('.tcm fuzzing on Duktape', () => {
       expect(diffs.slice(0, 10).join('\n')).toBe('');
       expect(got).toHaveLength(cases.length);
       const ok = expected.filter((e) => e.startsWith('ok')).length;
-      console.log(`Duktape fuzz: ${cases.length} cases, seed ${seed}: ${ok} ran in Node, ${cases.length - ok} refused; ` +
+      console.log(`Duktape fuzz (${flavor}): ${cases.length} cases, seed ${seed}: ${ok} ran in Node, ${cases.length - ok} refused; ` +
         `every case identical on Duktape except ${limits.arena} unallocatable arenas and ${limits.nesting} deeply nested metas it refuses`);
       expect(ok).toBeGreaterThan(20);
     } finally {
