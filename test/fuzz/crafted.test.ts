@@ -3,11 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { H_ARENA_BYTES, H_OP_COUNT, H_SECTIONS } from '../../src/format/layout.js';
 import { writeModel } from '../../src/format/writer.js';
-import { readVerifiedModel, verifyModel } from '../../src/format/verify.js';
+import { MAX_TENSORS, readVerifiedModel, verifyModel } from '../../src/format/verify.js';
 import { readModel } from '../../src/format/reader.js';
 import { loadModel } from '../../src/runtime/model.js';
 import { isTinyconvError } from '../../src/format/errors.js';
-import { OP_CONV2D, OP_DENSE, type ModelSpec } from '../../src/format/schema.js';
+import { OP_CONV2D, OP_DENSE, OP_RESHAPE, type ModelSpec } from '../../src/format/schema.js';
 import { planArena } from '../../src/format/plan.js';
 import { getI32, setI32 } from './mutate.js';
 import { tcmLayout } from './tcm-mutate.js';
@@ -90,6 +90,21 @@ describe('crafted hostile .tcm files', () => {
     twice.ops[2].outputs = [2];
     twice.output = 2;
     expect(codeOf(() => verifyModel(readModel(writeModel(twice))))).toMatch(/^BAD_GRAPH: op 2 writes tensor 2, which an earlier op already wrote/);
+  });
+
+  it('the verifier bounds its pairwise plan check: a 4,000-op reshape chain verifies quickly, more tensors are refused', () => {
+    const chain = (n: number): ModelSpec => {
+      const spec = convChain(1);
+      spec.tensors = Array.from({ length: n + 1 }, () => ({ shape: [16], scale: 1, zeroPoint: 0, offset: 0 }));
+      spec.ops = Array.from({ length: n }, (_, i) => ({ type: OP_RESHAPE, inputs: [i], outputs: [i + 1] })) as unknown as ModelSpec['ops'];
+      spec.output = n;
+      planArena(spec);
+      return spec;
+    };
+    const t = performance.now();
+    expect(codeOf(() => readVerifiedModel(writeModel(chain(4000))))).toBe('ok');
+    expect(performance.now() - t).toBeLessThan(5000);
+    expect(codeOf(() => readVerifiedModel(writeModel(chain(MAX_TENSORS))))).toMatch(/^BAD_PLAN: 4097 tensors, at most 4096/);
   });
 
   it('a huge op count in a small file ends at the ops section, not in a long loop', () => {
