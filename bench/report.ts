@@ -90,7 +90,7 @@ export function speedPerByteLine(result: ModelResult, bundles: BundleSize[]): st
   const ours = result.timings.find((t) => t.id === 'tinyconv');
   if (!oursBundle || !ours) return null;
   const parts = result.timings
-    .filter((t) => t.id !== 'tinyconv')
+    .filter((t) => t.id !== 'tinyconv' && t.id !== 'tinyconv-plain')
     .map((t) => {
       const b = bundles.find((x) => x.id === t.id);
       if (!b || !Number.isFinite(b.gzipBytes)) return null;
