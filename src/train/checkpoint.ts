@@ -1,7 +1,7 @@
 // Checkpoints: everything needed to continue a run exactly (parameters, batchnorm statistics,
 // optimiser slots, the epoch reached, the recipe), in one JSON file written atomically (temp file +
 // rename), so a crash or a NaN never leaves a half-written checkpoint behind.
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { TinyconvError } from '../format/errors.js';
 import type { OptimizerState } from './optimizers.js';
 
@@ -46,7 +46,15 @@ export function writeCheckpoint(path: string, c: Checkpoint): void {
     optimizer: { step: c.optimizer.step, slots: c.optimizer.slots.map(b64) },
   });
   const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, json);
+  // Flushed to the disk before the rename: after a power cut the path holds the old checkpoint or
+  // the new one, never a renamed file whose data never reached the disk.
+  const fd = openSync(tmp, 'w');
+  try {
+    writeFileSync(fd, json);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
   renameSync(tmp, path);
 }
 
