@@ -33,8 +33,11 @@ function b64(a: Float32Array): string {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 }
 
-function unb64(s: string): Float32Array {
-  const bytes = Buffer.from(s, 'base64');
+function unb64(s: unknown, path: string, what: string): Float32Array {
+  const bytes = typeof s === 'string' ? Buffer.from(s, 'base64') : null;
+  if (!bytes || bytes.length % 4 !== 0) {
+    throw new TinyconvError('TRAIN_BAD_CHECKPOINT', `${path}: ${what} is not base64 float32 data`);
+  }
   const out = new Float32Array(bytes.length / 4);
   new Uint8Array(out.buffer).set(bytes);
   return out;
@@ -66,13 +69,19 @@ export function readCheckpoint(path: string): Checkpoint {
   } catch (e) {
     throw new TinyconvError('TRAIN_BAD_CHECKPOINT', `${path}: not a readable checkpoint (${(e as Error).message})`);
   }
-  if (raw.format !== 'tinyconv-checkpoint' || raw.version !== 1) {
-    throw new TinyconvError('TRAIN_BAD_CHECKPOINT', `${path}: not a tinyconv checkpoint (format ${String(raw.format)}, version ${String(raw.version)})`);
+  if (!raw || typeof raw !== 'object' || raw.format !== 'tinyconv-checkpoint' || raw.version !== 1) {
+    throw new TinyconvError('TRAIN_BAD_CHECKPOINT', `${path}: not a tinyconv checkpoint (format ${String(raw?.format)}, version ${String(raw?.version)})`);
   }
-  const opt = raw.optimizer as { step: number; slots: string[] };
+  // A checkpoint damaged on disk must fail here, naming the field, not as a TypeError mid-resume.
+  const bad = (what: string): never => { throw new TinyconvError('TRAIN_BAD_CHECKPOINT', `${path}: ${what}`); };
+  const opt = raw.optimizer as { step?: unknown; slots?: unknown } | null;
+  if (!opt || typeof opt !== 'object' || !Number.isInteger(opt.step) || !Array.isArray(opt.slots)) bad('optimizer state is malformed');
+  if (!Number.isInteger(raw.epochsDone) || (raw.epochsDone as number) < 0 || !Number.isInteger(raw.step)) bad('epochsDone/step are not integers');
+  if (!Array.isArray(raw.history) || (raw.history as unknown[]).length !== raw.epochsDone) bad('history does not list every epoch done');
+  if (!raw.recipe || typeof raw.recipe !== 'object' || !raw.normalization || typeof raw.normalization !== 'object') bad('recipe or normalization missing');
   return {
     ...(raw as unknown as Checkpoint),
-    params: unb64(raw.params as string), buffers: unb64(raw.buffers as string),
-    optimizer: { step: opt.step, slots: opt.slots.map(unb64) },
+    params: unb64(raw.params, path, 'params'), buffers: unb64(raw.buffers, path, 'buffers'),
+    optimizer: { step: opt!.step as number, slots: (opt!.slots as unknown[]).map((x, i) => unb64(x, path, `optimizer slot ${i}`)) },
   };
 }

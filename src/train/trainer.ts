@@ -165,6 +165,7 @@ export async function trainModel(o: TrainOptions, onProgress: (p: TrainProgress)
     const want = JSON.stringify(recipeOf(o)), have = JSON.stringify(c.recipe);
     if (want !== have) throw new TinyconvError('TRAIN_CHECKPOINT_MISMATCH', `${ckpt} was made with ${have}, not ${want}`);
     if (c.params.length !== model.flatParams.length) throw new TinyconvError('TRAIN_BAD_CHECKPOINT', `${ckpt} has ${c.params.length} parameters, the model ${model.flatParams.length}`);
+    if (c.buffers.length !== model.flatBuffers.length) throw new TinyconvError('TRAIN_BAD_CHECKPOINT', `${ckpt} has ${c.buffers.length} buffer values, the model ${model.flatBuffers.length}`);
     model.flatParams.set(c.params);
     model.flatBuffers.set(c.buffers);
     opt.restore(c.optimizer);
