@@ -2,7 +2,7 @@
 // whose code and message name the cause and where it is, never a crash deep inside or a silent
 // wrong result.
 import { gzipSync } from 'node:zlib';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { parseFloatModel } from '../../src/graph/io.js';
 import { encodeIdx, parseIdx, readIdx } from '../../src/data/idx.js';
 import { decodeImage, convertChannels } from '../../src/data/image.js';
 import { loadIdxDirectory } from '../../src/data/datasets.js';
+import { readCheckpoint, writeCheckpoint, type Checkpoint } from '../../src/train/checkpoint.js';
 import { tinyFloatModel } from '../report/tiny-model.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tinyconv-inputs-'));
@@ -185,3 +186,50 @@ function makeBmp(w: number, h: number): Uint8Array {
   for (let i = 54; i < b.length; i++) b[i] = i & 255;
   return b;
 }
+
+describe('training checkpoints', () => {
+  const good: Checkpoint = {
+    format: 'tinyconv-checkpoint', version: 1, recipe: { model: 'lenet5' }, epochsDone: 1, step: 10,
+    history: [{ epoch: 1, trainLoss: 1, trainAccuracy: 0.5, testLoss: 1, testAccuracy: 0.5, seconds: 1, learningRate: 0.001 }],
+    normalization: { pixelScale: 1 / 255, mean: [0.5], std: [0.5] },
+    params: Float32Array.from([1, 2, 3]), buffers: Float32Array.from([4]), optimizer: { step: 10, slots: [Float32Array.from([5, 6, 7])] },
+  };
+  const path = join(dir, 'm.ckpt.json');
+  writeCheckpoint(path, good);
+  const text = readFileSync(path, 'utf8');
+  const edited = (edit: (o: Record<string, unknown>) => void) => { const o = JSON.parse(text); edit(o); writeFileSync(path, JSON.stringify(o)); return path; };
+
+  it('round-trips', () => {
+    writeFileSync(path, text);
+    expect(Array.from(readCheckpoint(path).params)).toEqual([1, 2, 3]);
+  });
+
+  it('damaged fields are TRAIN_BAD_CHECKPOINT naming the field, not a TypeError or RangeError', () => {
+    writeFileSync(path, 'null');
+    expect(refusal(() => readCheckpoint(path))).toMatch(/^TRAIN_BAD_CHECKPOINT: .*not a tinyconv checkpoint/);
+    expect(refusal(() => readCheckpoint(edited((o) => { o.params = 'abc'; })))).toMatch(/^TRAIN_BAD_CHECKPOINT: .*params is not base64 float32 data/);
+    expect(refusal(() => readCheckpoint(edited((o) => { o.buffers = 7; })))).toMatch(/buffers is not base64 float32 data/);
+    expect(refusal(() => readCheckpoint(edited((o) => { delete o.optimizer; })))).toMatch(/optimizer state is malformed/);
+    expect(refusal(() => readCheckpoint(edited((o) => { (o.optimizer as { slots: unknown[] }).slots = [1]; })))).toMatch(/optimizer slot 0 is not base64/);
+    expect(refusal(() => readCheckpoint(edited((o) => { o.history = []; })))).toMatch(/history does not list every epoch done/);
+    expect(refusal(() => readCheckpoint(edited((o) => { o.epochsDone = 'x'; })))).toMatch(/epochsDone\/step are not integers/);
+  });
+
+  it('random corruption of a checkpoint: a TinyconvError or a consistent checkpoint', () => {
+    let s = 3;
+    const rand = (n: number) => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s % n; };
+    const bytes = new TextEncoder().encode(text);
+    for (let k = 0; k < 1500; k++) {
+      const b = bytes.slice(0, rand(5) === 0 ? rand(bytes.length) : bytes.length);
+      for (let f = rand(3); f >= 0; f--) if (b.length) b[rand(b.length)] = 32 + rand(95);
+      writeFileSync(path, b);
+      try {
+        const c = readCheckpoint(path);
+        expect(c.history.length).toBe(c.epochsDone);
+        expect(c.params).toBeInstanceOf(Float32Array);
+      } catch (e) {
+        if (!isTinyconvError(e)) throw new Error(`case ${k}: ${String(e)}`);
+      }
+    }
+  });
+});
