@@ -6,6 +6,8 @@
 // From src/runtime/fast.ts (the same runtime plus load-time plans for the fast kernels, docs/kernels.md;
 // budget: the plain one's + 8 KB):
 // - dist/tinyconv-fast.mjs, dist/tinyconv-fast.min.mjs, dist/tinyconv-fast.es5.js (global `tinyconv`)
+// From src/runtime/simd.ts (the fast runtime with WebAssembly SIMD pointwise kernels; same budget):
+// - dist/tinyconv-simd.mjs, dist/tinyconv-simd.min.mjs
 // TypeScript compiles the runtime twice, once per syntax level; terser never raises it.
 import typescript from '@rollup/plugin-typescript';
 import terser from '@rollup/plugin-terser';
@@ -65,6 +67,14 @@ export default [
     output: [
       { file: `${out}/tinyconv-fast.mjs`, format: 'es' },
       { file: `${out}/tinyconv-fast.min.mjs`, format: 'es', plugins: [terse(2017)] },
+    ],
+  },
+  {
+    input: 'src/runtime/simd.ts',
+    plugins: [ts('es2017')],
+    output: [
+      { file: 'dist/tinyconv-simd.mjs', format: 'es' },
+      { file: 'dist/tinyconv-simd.min.mjs', format: 'es', plugins: [terse(2017)] },
     ],
   },
   {

@@ -1,5 +1,5 @@
-// `npm run size`: raw and gzip bytes of the runtime bundles against their budgets (the fast runtime
-// dist/tinyconv-fast.* gets 8 KB more), then the browser
+// `npm run size`: raw and gzip bytes of the runtime bundles against their budgets (the fast and SIMD
+// runtimes dist/tinyconv-{fast,simd}.* get 8 KB more), then the browser
 // example's page payload (every file examples/browser/index.html loads) against 50 KB; exits 1 when
 // anything is over (or missing). Run `npm run build` first.
 import { existsSync, readFileSync } from 'node:fs';
@@ -11,9 +11,9 @@ import { pagePayload, PAGE_BUDGET_BYTES } from '../src/deploy/page-assets.js';
 export const BUDGET_RAW = 16384;
 export const BUDGET_GZIP = 6144;
 export const BUNDLES = ['dist/tinyconv.min.mjs', 'dist/tinyconv.es5.js'];
-/** The fast runtime (src/runtime/fast.ts): the plain budget plus 8 KB (issue 6). */
+/** The fast runtime (src/runtime/fast.ts) and the SIMD one (simd.ts): the plain budget plus 8 KB (issue 6). */
 export const FAST_EXTRA = 8192;
-export const FAST_BUNDLES = ['dist/tinyconv-fast.min.mjs', 'dist/tinyconv-fast.es5.js'];
+export const FAST_BUNDLES = ['dist/tinyconv-fast.min.mjs', 'dist/tinyconv-fast.es5.js', 'dist/tinyconv-simd.min.mjs'];
 
 export interface BundleSize {
   file: string;

@@ -45,6 +45,11 @@ export interface KernelPlan {
   sums: Float64Array;
   /** conv-fast.ts: sum over input channels of w[oc][ky][kx], per tap, for border pixels. */
   tapSums: Float64Array;
+  /** SIMD runtime only (wasm/plan-simd.ts): the op's wasm kernel, memory and where things are in it. */
+  simd?: {
+    dots: (x: number, w: number, acc: number, pixels: number, inC: number, rowW: number, outC: number) => void;
+    memory: Int8Array; weights: number; rowW: number; accOffset: number; acc: Int32Array;
+  };
   /** Espruino only: E.convolve and the row views it is given (input pixel rows, weight rows). */
   convolve: ((a: Int8Array, b: Int8Array, offset: number) => number) | null;
   rowsX: Int8Array[];

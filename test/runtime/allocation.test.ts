@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeModel } from '../../src/format/writer.js';
-import { ESM_BUNDLE, FAST_ESM_BUNDLE, ROOT, ensureBundles } from './fixtures/bundles.js';
+import { ESM_BUNDLE, FAST_ESM_BUNDLE, ROOT, SIMD_ESM_BUNDLE, ensureBundles } from './fixtures/bundles.js';
 import { buildMultiOpModel } from './fixtures/multi-op-model.js';
 
 const CHILD = `
@@ -63,7 +63,7 @@ describe('run() allocates nothing (heap statistics over 10,000 runs)', () => {
     expect(youngGrew).toBeGreaterThan(10000 * 16); // 10,000 two-element arrays of at least 16 bytes each
   });
 
-  for (const [name, bundle] of [['plain', ESM_BUNDLE], ['fast', FAST_ESM_BUNDLE]]) {
+  for (const [name, bundle] of [['plain', ESM_BUNDLE], ['fast', FAST_ESM_BUNDLE], ['SIMD', SIMD_ESM_BUNDLE]]) {
     it(`${name} runtime: run() leaves the heap where it was`, () => {
       const { grew, youngGrew } = measure('plain', bundle);
       console.log(`run(): heap grew ${grew} bytes (young generation ${youngGrew}) over 10,000 runs`);
@@ -120,6 +120,7 @@ describe('run() path holds no allocation (static check)', () => {
   it('kernels and requant.ts allocate only at module load', () => {
     const dir = join(ROOT, 'src/runtime/kernels');
     const files = [...readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => join(dir, f)), join(ROOT, 'src/runtime/requant.ts')];
+    expect(files.some((f) => f.endsWith('pointwise-simd.ts'))).toBe(true);
     expect(files.length).toBeGreaterThanOrEqual(12);
     const found = files.flatMap((f) => { const sf = parseFile(f); return allocations(sf, sf.statements); });
     expect(found).toEqual([]);

@@ -1,0 +1,85 @@
+// The WebAssembly SIMD runtime (src/runtime/simd.ts): its module validates and assembles, the dot-
+// product kernel equals a plain loop on random shapes (row tails, channel counts, long rows), and
+// whole models planned for SIMD give the same bytes as the plain runtime, op by op.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { writeModel } from '../../../src/format/writer.js';
+import { loadModel, usePlanner, type Model } from '../../../src/runtime/model.js';
+import type { PlannedOp } from '../../../src/runtime/plan.js';
+import { planOpSimd } from '../../../src/runtime/wasm/plan-simd.js';
+import { POINTWISE_SIMD_WASM } from '../../../src/runtime/wasm/pointwise-simd.js';
+import { sleb, uleb } from '../../../src/runtime/wasm/assemble.js';
+import { buildMultiOpModel } from '../fixtures/multi-op-model.js';
+import { randInt, rng } from '../reference.js';
+
+const hasSimd = typeof WebAssembly === 'object' && WebAssembly.validate(POINTWISE_SIMD_WASM as BufferSource);
+if (!hasSimd) console.log('skip: this engine has no WebAssembly SIMD');
+
+describe('assembler', () => {
+  it('encodes LEB128 as the spec does', () => {
+    expect(uleb(0)).toEqual([0]);
+    expect(uleb(624485)).toEqual([0xe5, 0x8e, 0x26]);
+    expect(sleb(-123456)).toEqual([0xc0, 0xbb, 0x78]);
+    expect(sleb(64)).toEqual([0xc0, 0x00]);
+    expect(sleb(-1)).toEqual([0x7f]);
+  });
+});
+
+describe.skipIf(!hasSimd)('pointwise SIMD kernel', () => {
+  it('dots() equals a plain int8 dot-product loop on random shapes', () => {
+    const r = rng(41);
+    for (let t = 0; t < 60; t++) {
+      const pixels = randInt(r, 1, 40);
+      const inC = t % 6 === 0 ? randInt(r, 200, 2064) : randInt(r, 1, 70);
+      const outC = randInt(r, 1, 20);
+      const rowW = (inC + 15) & ~15;
+      const wOff = (pixels * inC + 16 + 15) & ~15;
+      const accOff = wOff + outC * rowW;
+      const memory = new WebAssembly.Memory({ initial: Math.ceil((accOff + pixels * outC * 4) / 65536) });
+      const { dots } = new WebAssembly.Instance(new WebAssembly.Module(POINTWISE_SIMD_WASM as BufferSource), { m: { m: memory } }).exports as { dots: Function };
+      const m8 = new Int8Array(memory.buffer);
+      for (let i = 0; i < pixels * inC + 16; i++) m8[i] = randInt(r, -128, 127); // spare bytes too: zero weights cancel them
+      for (let n = 0; n < outC; n++) for (let k = 0; k < inC; k++) m8[wOff + n * rowW + k] = randInt(r, -128, 127);
+      dots(0, wOff, accOff, pixels, inC, rowW, outC);
+      const acc = new Int32Array(memory.buffer, accOff, pixels * outC);
+      for (let p = 0; p < pixels; p++) for (let n = 0; n < outC; n++) {
+        let s = 0;
+        for (let k = 0; k < inC; k++) s += m8[p * inC + k] * m8[wOff + n * rowW + k];
+        expect(acc[p * outC + n]).toBe(s);
+      }
+    }
+  });
+});
+
+function opOutputs(model: Model, input: Int8Array): string[] {
+  model.input.set(input);
+  const outs: string[] = [];
+  model.run((i, o) => outs.push(`op ${i}: ${o.data.join(',')}`));
+  return outs;
+}
+
+function compare(bytes: Uint8Array, minSimdOps: number, seed: number): void {
+  const plain = loadModel(bytes);
+  usePlanner(planOpSimd);
+  let simd: Model;
+  try { simd = loadModel(bytes); } finally { usePlanner(null); }
+  expect(simd.spec.ops.filter((op) => (op as PlannedOp).plan?.simd).length).toBeGreaterThanOrEqual(minSimdOps);
+  const r = rng(seed);
+  for (let t = 0; t < 3; t++) {
+    const input = Int8Array.from({ length: plain.input.length }, () => randInt(r, -128, 127));
+    expect(opOutputs(simd, input)).toEqual(opOutputs(plain, input));
+  }
+}
+
+describe.skipIf(!hasSimd)('SIMD runtime = plain runtime, op by op', () => {
+  it('every-opcode model', () => compare(writeModel(buildMultiOpModel(1)), 1, 42));
+
+  const person = new URL('../../../../shared/fixtures/tflm/person_detect.tflite', import.meta.url);
+  it('person_detect (TFLM): all 14 pointwise convs on SIMD', async () => {
+    let has = true;
+    try { readFileSync(person); } catch { has = false; }
+    if (!has) { console.log('skip: ../shared/fixtures/tflm/person_detect.tflite absent'); return; }
+    const { importTflite } = await import('../../../src/tflite/index.js');
+    compare(writeModel(importTflite(readFileSync(person))), 14, 43);
+  });
+});
