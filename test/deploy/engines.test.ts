@@ -8,7 +8,7 @@
 // LeNet-5 and the page's MobileNet (alpha 0.5) run by default; TINYCONV_MATRIX=all adds alpha 1.0
 // (about 90 s more on this machine: Duktape and QuickJS take ~0.5 s per inference of it).
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { getQuickJS } from 'quickjs-emscripten';
@@ -18,7 +18,7 @@ import { loadModel } from '../../src/runtime/index.js';
 import type { ExampleModelId } from '../../tools/example-models.js';
 import { ensureBundles } from '../runtime/fixtures/bundles.js';
 import { CHROMIUM, HAS_CHROMIUM, launchChromium, type Browser } from './fixtures/browser.js';
-import { BUILD_DIR, deployModel, testSet } from './fixtures/models.js';
+import { deployModel, scratchDir, testSet } from './fixtures/models.js';
 
 const COUNT = 100;
 const MODELS: ExampleModelId[] = process.env.TINYCONV_MATRIX === 'all' ? ['lenet5', 'mobilenet-0.5', 'mobilenet-1.0'] : ['lenet5', 'mobilenet-0.5'];
@@ -69,8 +69,8 @@ function record(engine: string, id: string, result: string): string {
 
 function runDuktape(file: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(DUK!, [file], { encoding: 'utf8', timeout: 150_000, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`duk ${file}: ${err.message}\n${stderr}`));
+    execFile(DUK!, [file], { encoding: 'utf8', timeout: 600_000, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      if (err || !stdout.trim()) reject(new Error(`duk ${file}: ${err ? err.message : 'no output'}\n${stderr}`));
       else resolve(stdout.trim());
     });
   });
@@ -80,20 +80,23 @@ describe('engine matrix: exported models give identical output bytes', () => {
   const images = testSet().images.subarray(0, COUNT * 28 * 28);
   const imageLiteral = `[${Array.from(images).join(',')}]`;
   let browser: Browser;
+  let dir = '';
   const prepared: Record<string, { expected: string; script: string; duktape?: Promise<string> }> = {};
   const expected = (id: string) => prepared[id].expected;
   beforeAll(async () => {
     await ensureBundles();
-    mkdirSync(BUILD_DIR, { recursive: true });
+    dir = scratchDir('engines');
     for (const id of MODELS) {
       const model = await deployModel(id);
-      writeFileSync(join(BUILD_DIR, `${id}.mjs`), exportModel(model.tcm, { target: 'esm' }).source);
+      writeFileSync(join(dir, `${id}.mjs`), exportModel(model.tcm, { target: 'esm' }).source);
       prepared[id] = { expected: reference(model.tcm, images), script: exportModel(model.tcm, { target: 'browser' }).source };
     }
     if (HAS_CHROMIUM) browser = await launchChromium();
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
+    await Promise.allSettled(MODELS.map((m) => prepared[m]?.duktape));
+    if (dir) rmSync(dir, { recursive: true, force: true });
     console.log(`ms per inference over ${COUNT} images (not asserted):\n${timings.join('\n')}`);
   });
 
@@ -113,7 +116,7 @@ describe('engine matrix: exported models give identical output bytes', () => {
   });
 
   it.each(MODELS)('%s: Node (ESM export)', async (id) => {
-    const api = await import(pathToFileURL(join(BUILD_DIR, `${id}.mjs`)).href + `?${Date.now()}`);
+    const api = await import(pathToFileURL(join(dir, `${id}.mjs`)).href + `?${Date.now()}`);
     const run = new Function('api', 'images', `${DRIVER}\nreturn matrixRun(api, images, ${COUNT});`);
     expect(record('node', id, run(api, images) as string)).toBe(expected(id));
   });
@@ -135,7 +138,7 @@ describe('engine matrix: exported models give identical output bytes', () => {
     if (DUK && MODELS.every((m) => !prepared[m].duktape)) {
       // Start every Duktape run now: they use the other core while QuickJS works in this process.
       for (const m of MODELS) {
-        const file = join(BUILD_DIR, `${m}.duk.js`);
+        const file = join(dir, `${m}.duk.js`);
         writeFileSync(file, `${prepared[m].script}\n${DRIVER}\nprint(matrixRun(tinyconvModel, ${imageLiteral}, ${COUNT}));\n`);
         prepared[m].duktape = runDuktape(file);
         prepared[m].duktape!.catch(() => undefined); // reported by the Duktape test
@@ -151,10 +154,10 @@ describe('engine matrix: exported models give identical output bytes', () => {
     } finally {
       vm.dispose();
     }
-  }, 90_000);
+  }, 300_000);
 
   it.skipIf(!DUK).each(MODELS)('%s: Duktape', async (id) => {
     expect(prepared[id].duktape, 'started by the QuickJS test').toBeDefined();
     expect(record('duktape', id, await prepared[id].duktape!)).toBe(expected(id));
-  }, 150_000);
+  }, 300_000);
 });

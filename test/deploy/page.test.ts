@@ -3,7 +3,7 @@
 // it on localhost, open it in headless Chromium, click three test images and check the page shows
 // the Node runtime's output bytes and top classes for each; the page payload stays under 50 KB.
 // A screenshot goes to build/deploy-test/page.png.
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../../src/runtime/index.js';
@@ -11,9 +11,8 @@ import { pagePayload, PAGE_BUDGET_BYTES, PAGE_FILES } from '../../src/deploy/pag
 import { buildBrowserExample, pickSamples, SAMPLE_CLASSES } from '../../tools/build-examples.js';
 import { ensureBundles } from '../runtime/fixtures/bundles.js';
 import { HAS_CHROMIUM, CHROMIUM, launchChromium, serveDirectory, type Browser, type StaticServer } from './fixtures/browser.js';
-import { BUILD_DIR, ROOT, testSet } from './fixtures/models.js';
+import { BUILD_DIR, ROOT, scratchDir, testSet } from './fixtures/models.js';
 
-const pageDir = join(BUILD_DIR, 'page');
 if (!HAS_CHROMIUM) console.log(`skip: browser page test, ${CHROMIUM} is absent (Debian package chromium)`);
 
 /** Node's answer for one image: the int8 output bytes and the top-3 class indices (ties to the lower index). */
@@ -35,13 +34,13 @@ describe('browser example page', () => {
   const samples = pickSamples(testSet(), SAMPLE_CLASSES);
   let tcm = new Uint8Array(0);
   let modelSource = '';
+  let pageDir = '';
   let server: StaticServer | undefined;
   let browser: Browser;
 
   beforeAll(async () => {
     await ensureBundles();
-    rmSync(pageDir, { recursive: true, force: true });
-    mkdirSync(pageDir, { recursive: true });
+    pageDir = scratchDir('page');
     for (const f of ['index.html', 'app.js']) copyFileSync(join(ROOT, 'examples', 'browser', f), join(pageDir, f));
     modelSource = (await buildBrowserExample(pageDir)).modelSource;
     tcm = new Uint8Array(readFileSync(join(pageDir, 'model.tcm')));
@@ -53,6 +52,7 @@ describe('browser example page', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    if (pageDir) rmSync(pageDir, { recursive: true, force: true });
   });
 
   it('the payload (HTML + JS + model + samples) is under 50 KB', () => {

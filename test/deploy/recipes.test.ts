@@ -4,22 +4,21 @@
 // command line and require(), QuickJS through quickjs-emscripten, Espruino under Duktape and Node
 // with a stand-in E/atob/print). Each must print the classes the TypeScript runtime computes.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { parse } from 'acorn';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main as exportVerb } from '../../tools/verbs/export.js';
 import { exportModel, hasRuntimeBundle } from '../../src/deploy/index.js';
 import { loadModel } from '../../src/runtime/index.js';
 import { ensureBundles } from '../runtime/fixtures/bundles.js';
 import { CHROMIUM, HAS_CHROMIUM, launchChromium, serveDirectory } from './fixtures/browser.js';
-import { BUILD_DIR, ROOT, deployModel, testSet } from './fixtures/models.js';
+import { ROOT, deployModel, scratchDir, testSet } from './fixtures/models.js';
 import type { ExampleModel } from '../../tools/example-models.js';
 
 const run = promisify(execFile);
-const DIR = join(BUILD_DIR, 'recipes');
 const DUK = ['/usr/bin/duk', '/usr/local/bin/duk'].find((p) => existsSync(p));
 if (!DUK) console.log('skip: Espruino recipe under Duktape, `duk` is absent (Debian package duktape)');
 if (!HAS_CHROMIUM) console.log(`skip: page recipe, ${CHROMIUM} is absent (Debian package chromium)`);
@@ -84,13 +83,13 @@ describe('docs/deploy.md recipes', () => {
   let model: ExampleModel;
   let expected = '';
   let logged: string[] = [];
+  let DIR = '';
 
   beforeAll(async () => {
     await ensureBundles();
+    DIR = scratchDir('recipes');
     model = await deployModel('mobilenet-0.5');
     expected = expectedTop(model.tcm, shirt);
-    rmSync(DIR, { recursive: true, force: true });
-    mkdirSync(DIR, { recursive: true });
     writeFileSync(join(DIR, 'model.tcm'), model.tcm);
     writeFileSync(join(DIR, 'shirt.raw'), shirt);
     writeFileSync(join(DIR, 'shirt.pgm'), Buffer.concat([Buffer.from('P5\n# a Fashion-MNIST shirt\n28 28\n255\n'), shirt]));
@@ -105,6 +104,7 @@ describe('docs/deploy.md recipes', () => {
     vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => { logged.push(a.join(' ')); });
   });
   afterEach(() => vi.restoreAllMocks());
+  afterAll(() => { if (DIR) rmSync(DIR, { recursive: true, force: true }); });
 
   /** Runs a recipe's shell lines: `tinyconv <verb>` in process (paths relative to DIR), `node` as a child. */
   async function shell(file: string): Promise<string[]> {
