@@ -47,8 +47,11 @@ export interface KernelPlan {
   tapSums: Float64Array;
   /** SIMD runtime only (wasm/plan-simd.ts): the op's wasm kernel, memory and where things are in it. */
   simd?: {
-    dots: (x: number, w: number, acc: number, pixels: number, inC: number, rowW: number, outC: number) => void;
+    /** The wasm export: `dots` (pointwise) or `dw` (depthwise), see wasm/. */
+    run: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h?: number, i?: number, j?: number) => void;
     memory: Int8Array; weights: number; rowW: number; accOffset: number; acc: Int32Array;
+    /** Depthwise: width in pixels of the zero-point-padded input copy. */
+    padW: number;
   };
   /** Espruino only: E.convolve and the row views it is given (input pixel rows, weight rows). */
   convolve: ((a: Int8Array, b: Int8Array, offset: number) => number) | null;

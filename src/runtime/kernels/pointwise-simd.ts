@@ -17,7 +17,7 @@ export function pointwiseSimd(op: ConvOp, input: Tensor, output: Tensor, plan: K
   var y = output.data;
   var acc = s.acc;
   s.memory.set(input.data, 0);
-  s.dots(0, s.weights, s.accOffset, pixels, input.shape[2], s.rowW, outC);
+  s.run(0, s.weights, s.accOffset, pixels, input.shape[2], s.rowW, outC);
   for (var i = 0, c = 0; i < acc.length; i++) {
     y[i] = requantizeFast(acc[i] + plan.bias[c], plan, c);
     if (++c === outC) c = 0;

@@ -1,44 +1,58 @@
-// The SIMD runtime's planner: plan.ts's plans, with every pointwise convolution moved onto the
-// WebAssembly SIMD kernel (kernels/pointwise-simd.ts) when the engine validates the module (i.e. has
+// The SIMD runtime's planner: plan.ts's plans, with every pointwise convolution and every 3x3
+// depthwise with multiplier 1 moved onto our WebAssembly SIMD kernels (kernels/pointwise-simd.ts,
+// kernels/depthwise-simd.ts) when the engine validates the module (i.e. has
 // WebAssembly with 128-bit SIMD); otherwise exactly the fast JS runtime. Each such op gets its own
-// wasm memory, sized once here: [input + 16 spare bytes][weights, rows padded to 16][int32 outputs].
+// wasm memory, sized once here (layouts below).
 //
 // Runtime rule: ES5 subset. Load time only (allocation allowed).
-import type { OpSpec, ConvOp } from '../../format/schema.js';
+import type { OpSpec, ConvOp, DepthwiseOp } from '../../format/schema.js';
 import type { Tensor } from '../tensor.js';
 import { planOp, PlannedOp } from '../plan.js';
 import { pointwiseConv2d } from '../kernels/pointwise.js';
 import { pointwiseSimd } from '../kernels/pointwise-simd.js';
 import { POINTWISE_SIMD_WASM } from './pointwise-simd.js';
+import { depthwiseConv3x3 } from '../kernels/depthwise3x3.js';
+import { depthwiseSimd } from '../kernels/depthwise-simd.js';
+import { DEPTHWISE_SIMD_WASM } from './depthwise-simd.js';
 
 declare var WebAssembly: any;
 
-var compiled: any = null;
-var checked = false;
+var modules: any[] = [];
 
-/** The compiled module, or null when this engine has no WebAssembly SIMD. */
-function simdModule(): any {
-  if (!checked) {
-    checked = true;
-    if (typeof WebAssembly === 'object' && WebAssembly.validate(POINTWISE_SIMD_WASM)) compiled = new WebAssembly.Module(POINTWISE_SIMD_WASM);
+/** The compiled module (0 pointwise, 1 depthwise), or null when this engine has no WebAssembly SIMD. */
+function simdModule(which: number): any {
+  if (!modules.length) {
+    var ok = typeof WebAssembly === 'object' && WebAssembly.validate(POINTWISE_SIMD_WASM);
+    modules = ok ? [new WebAssembly.Module(POINTWISE_SIMD_WASM), new WebAssembly.Module(DEPTHWISE_SIMD_WASM)] : [null, null];
   }
-  return compiled;
+  return modules[which];
+}
+
+/** A wasm memory of at least `bytes` and an instance of module `which` on it. */
+function instantiate(which: number, bytes: number): { exports: any; memory: any } {
+  var memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
+  return { exports: new WebAssembly.Instance(simdModule(which), { m: { m: memory } }).exports, memory: memory };
 }
 
 export function planOpSimd(spec: OpSpec, input: Tensor, output: Tensor): void {
   planOp(spec, input, output);
   var op = spec as PlannedOp;
   var plan = op.plan;
-  if (!plan || plan.kernel !== pointwiseConv2d || !plan.packed || !simdModule()) return;
+  if (!plan || !simdModule(0)) return;
+  if (plan.kernel === depthwiseConv3x3 && (spec as DepthwiseOp).depthMultiplier === 1) {
+    planDepthwise(spec as DepthwiseOp, input, output);
+    return;
+  }
+  if (plan.kernel !== pointwiseConv2d || !plan.packed) return;
+  // Memory: [input + 16 spare bytes][weights, rows padded to 16][int32 outputs].
   var inC = input.shape[2];
   var outC = output.shape[2];
   var rowW = (inC + 15) & ~15;
   var weights = (input.data.length + 16 + 15) & ~15;
   var accOffset = weights + outC * rowW;
   var bytes = accOffset + output.data.length * 4;
-  var memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
-  var instance = new WebAssembly.Instance(compiled, { m: { m: memory } });
-  var mem8 = new Int8Array(memory.buffer);
+  var wasm = instantiate(0, bytes);
+  var mem8 = new Int8Array(wasm.memory.buffer);
   var w = (op as ConvOp).weights;
   for (var n = 0; n < outC; n++) {
     for (var k = 0; k < inC; k++) mem8[weights + n * rowW + k] = w[n * inC + k];
@@ -46,7 +60,30 @@ export function planOpSimd(spec: OpSpec, input: Tensor, output: Tensor): void {
   plan.kernel = pointwiseSimd;
   plan.packed = null;
   plan.simd = {
-    dots: instance.exports.dots, memory: mem8, weights: weights, rowW: rowW, accOffset: accOffset,
-    acc: new Int32Array(memory.buffer, accOffset, output.data.length),
+    run: wasm.exports.dots, memory: mem8, weights: weights, rowW: rowW, accOffset: accOffset,
+    acc: new Int32Array(wasm.memory.buffer, accOffset, output.data.length), padW: 0,
+  };
+}
+
+/** Memory: [input inside its padding, every padded byte = zp_in; 16 spare][weights [9][rowW]][int32 sums]. */
+function planDepthwise(op: DepthwiseOp, input: Tensor, output: Tensor): void {
+  var plan = (op as PlannedOp).plan!;
+  var channels = input.shape[2];
+  var rowW = (channels + 15) & ~15;
+  var padW = (output.shape[1] - 1) * op.strideW + 3;
+  var padBytes = ((output.shape[0] - 1) * op.strideH + 3) * padW * channels;
+  var weights = (padBytes + 16 + 15) & ~15;
+  var accOffset = weights + 9 * rowW;
+  var pixels = output.shape[0] * output.shape[1];
+  var wasm = instantiate(1, accOffset + pixels * rowW * 4);
+  var mem8 = new Int8Array(wasm.memory.buffer);
+  for (var i = 0; i < padBytes; i++) mem8[i] = input.zeroPoint;
+  for (var t = 0; t < 9; t++) {
+    for (var c = 0; c < channels; c++) mem8[weights + t * rowW + c] = op.weights[t * channels + c];
+  }
+  plan.kernel = depthwiseSimd;
+  plan.simd = {
+    run: wasm.exports.dw, memory: mem8, weights: weights, rowW: rowW, accOffset: accOffset,
+    acc: new Int32Array(wasm.memory.buffer, accOffset, pixels * rowW), padW: padW,
   };
 }

@@ -1,0 +1,37 @@
+// Depthwise 3x3 (multiplier 1) through the WebAssembly SIMD kernel (wasm/depthwise-simd.ts), on the
+// op's load-time plan (wasm/plan-simd.ts). The image is copied into the op's wasm memory inside a
+// border the planner filled with the input zero point once, so the kernel treats every pixel as an
+// interior one; its int32 sums plus plan.bias (zero point folded over all nine taps) are exactly the
+// reference accumulators (padded taps add zp * w, which the folded bias subtracted). The tail is the
+// JS fast path's requantizeFast, so the bytes equal depthwise3x3.ts's (test/runtime/kernels/simd.test.ts).
+//
+// Runtime rule: ES5 subset, no allocation.
+import type { DepthwiseOp } from '../../format/schema.js';
+import type { Tensor } from '../tensor.js';
+import type { KernelPlan } from '../plan.js';
+import { requantizeFast } from './requantize-fast.js';
+
+export function depthwiseSimd(op: DepthwiseOp, input: Tensor, output: Tensor, plan: KernelPlan): void {
+  var s = plan.simd!;
+  var inH = input.shape[0];
+  var inW = input.shape[1];
+  var channels = input.shape[2];
+  var padW = s.padW;
+  var padH = (output.shape[0] - 1) * op.strideH + 3;
+  var x = input.data;
+  var m = s.memory;
+  // Image rows into the padded copy; rows and columns no window reaches are left out.
+  var cols = inW < padW - op.padLeft ? inW : padW - op.padLeft;
+  for (var iy = 0; iy < inH && iy + op.padTop < padH; iy++) {
+    var from = iy * inW * channels;
+    var to = ((iy + op.padTop) * padW + op.padLeft) * channels;
+    for (var k = 0; k < cols * channels; k++) m[to + k] = x[from + k];
+  }
+  s.run(0, s.weights, s.accOffset, output.shape[0], output.shape[1], padW * channels,
+    op.strideH * padW * channels, op.strideW * channels, channels, s.rowW);
+  var y = output.data;
+  var acc = s.acc;
+  for (var p = 0, o = 0; o < y.length; p += s.rowW) {
+    for (var c = 0; c < channels; c++, o++) y[o] = requantizeFast(acc[p + c] + plan.bias[c], plan, c);
+  }
+}

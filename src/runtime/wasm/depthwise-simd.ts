@@ -1,0 +1,78 @@
+// The WebAssembly SIMD depthwise 3x3 kernel (multiplier 1), emitted as bytes by assemble.ts.
+//
+//   dw(x, w, acc, outH, outW, rowBytes, stepY, stepX, channels, channelsW):
+//     for every output pixel and 16 channels at a time, the int32 sums over the nine taps of
+//     x[tap] * w[tap] as i32x4 lanes, stored at acc + (pixel * channelsW + c) * 4.
+//
+// x is the input already surrounded by its padding, every padded byte equal to the input zero point
+// (plan-simd.ts fills it once, the kernel's JS side copies the image in per run), so every pixel is an
+// interior one: with the zero point folded into plan.bias, the padded taps add zp * w, exactly what the
+// folded bias took away (docs/kernels.md). Weights are [9][channelsW] with zero columns past the real
+// channel count, so vectors that run into the next pixel add nothing. Products of two int8 fit i16
+// (|128 * 128| < 2^15): i16x8.mul, then sign-extend to i32x4 and add.
+//
+// Runtime rule: ES5 subset. Runs once at module load.
+import { assemble, sleb, uleb, I32, V128 } from './assemble.js';
+
+// Params 0-9; locals: oy 10, ox 11, c 12, ky 13, kx 14, pix 15, xTap 16, wTap 17, out 18 (i32);
+// a0-a3 19-22, xv 23, wv 24, lo 25, hi 26 (v128).
+var X = 0, W = 1, ACC = 2, OUT_H = 3, OUT_W = 4, ROW = 5, STEP_Y = 6, STEP_X = 7, CH = 8, CHW = 9;
+var OY = 10, OX = 11, C = 12, KY = 13, KX = 14, PIX = 15, XT = 16, WT = 17, OUT = 18;
+var A0 = 19, XV = 23, WV = 24, LO = 25, HI = 26;
+
+function get(i: number): number[] { return [0x20].concat(uleb(i)); }
+function set(i: number): number[] { return [0x21].concat(uleb(i)); }
+function i32(v: number): number[] { return [0x41].concat(sleb(v)); }
+function simd(op: number): number[] { return [0xfd].concat(uleb(op)); }
+var ADD = [0x6a];
+var MUL = [0x6c];
+var NE = [0x47];
+var LOOP = [0x03, 0x40];
+var END = [0x0b];
+var BR_IF0 = [0x0d, 0];
+var LOAD = simd(0x00).concat([0, 0]);
+var STORE = simd(0x0b).concat([0, 0]);
+var EXT_LO8 = simd(0x87);
+var EXT_HI8 = simd(0x88);
+var MUL16 = simd(0x95);
+var EXT_LO16 = simd(0xa7);
+var EXT_HI16 = simd(0xa8);
+var ADD32 = simd(0xae);
+var ZERO = simd(0x0c).concat([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+
+function add(local: number, by: number[]): number[] { return get(local).concat(by, ADD, set(local)); }
+function accumulate(k: number, from: number, ext: number[]): number[] {
+  return get(A0 + k).concat(get(from), ext, ADD32, set(A0 + k));
+}
+function countedLoop(counter: number, limit: number[], inner: number[]): number[] {
+  return i32(0).concat(set(counter), LOOP, inner, add(counter, i32(1)), get(counter), limit, NE, BR_IF0, END);
+}
+
+var taps = ([] as number[]).concat(
+  get(XT), LOAD, set(XV), get(WT), LOAD, set(WV),
+  get(XV), EXT_LO8, get(WV), EXT_LO8, MUL16, set(LO),
+  get(XV), EXT_HI8, get(WV), EXT_HI8, MUL16, set(HI),
+  accumulate(0, LO, EXT_LO16), accumulate(1, LO, EXT_HI16), accumulate(2, HI, EXT_LO16), accumulate(3, HI, EXT_HI16),
+  add(XT, get(CH)), add(WT, get(CHW)));
+
+var channelBlock = ([] as number[]).concat(
+  ZERO, set(A0), ZERO, set(A0 + 1), ZERO, set(A0 + 2), ZERO, set(A0 + 3),
+  get(PIX), get(C), ADD, set(XT), get(W), get(C), ADD, set(WT),
+  countedLoop(KY, i32(3), ([] as number[]).concat(
+    countedLoop(KX, i32(3), taps),
+    // next kernel row: back 3 pixels, down one image row
+    add(XT, get(ROW).concat(get(CH), i32(-3), MUL, ADD)))),
+  get(OUT), get(A0), STORE, get(OUT), i32(16), ADD, get(A0 + 1), STORE,
+  get(OUT), i32(32), ADD, get(A0 + 2), STORE, get(OUT), i32(48), ADD, get(A0 + 3), STORE,
+  add(OUT, i32(64)),
+  add(C, i32(16)), get(C), get(CHW), NE, BR_IF0);
+
+var body = ([] as number[]).concat(
+  get(ACC), set(OUT),
+  countedLoop(OY, get(OUT_H), countedLoop(OX, get(OUT_W), ([] as number[]).concat(
+    // pixel origin: x + oy * stepY + ox * stepX
+    get(X), get(OY), get(STEP_Y), MUL, ADD, get(OX), get(STEP_X), MUL, ADD, set(PIX),
+    i32(0), set(C), LOOP, channelBlock, END))));
+
+/** The module's bytes: one function `dw` with 10 i32 parameters. */
+export var DEPTHWISE_SIMD_WASM = assemble([{ name: 'dw', params: 10, locals: [[9, I32], [8, V128]], code: body }], 1);
