@@ -72,8 +72,8 @@ export function readModel(bytes: ArrayBuffer | Uint8Array): ModelSpec {
   var opAt: number[] = [];
   var p = starts[1] >> 2;
   var end = ends[1] >> 2;
-  // Bytes of constants referenced: at most the section, so no two ops share an array and per-op
-  // work and load-time tables stay proportional to the file (not to file size x op count).
+  // Bytes of constants referenced by all ops: at most the section, so ops pointing at one shared
+  // array cannot multiply run work and load-time tables beyond the file's own size.
   var used = 0;
   for (var i = 0; i < nOps; i++) {
     var where = 'op ' + i + ' at byte ' + 4 * p + ': ';
