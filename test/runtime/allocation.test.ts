@@ -30,7 +30,8 @@ for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 37) & 255;
 model.setInput(pixels);
 let sink = null;
 const hook = mode === 'allocating' ? function (i, t) { if (i === 0) sink = [i, t]; } : undefined;
-for (let i = 0; i < 3000; i++) model.run(hook); // warm-up: let V8 optimise the kernels
+for (let i = 0; i < 10000; i++) model.run(hook); // warm-up: let V8 optimise the kernels (the fast and SIMD
+// bundles keep compiling into old space for a few thousand runs)
 // Objects are born in the young generation (new space); JIT code and feedback live elsewhere.
 const young = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_used_size;
 globalThis.gc(); globalThis.gc();
