@@ -1,5 +1,5 @@
 // The SIMD runtime's planner: plan.ts's plans, with every pointwise convolution and every 3x3
-// depthwise with multiplier 1 moved onto our WebAssembly SIMD kernels (kernels/pointwise-simd.ts,
+// depthwise moved onto our WebAssembly SIMD kernels (kernels/pointwise-simd.ts,
 // kernels/depthwise-simd.ts) when the engine validates the module (i.e. has
 // WebAssembly with 128-bit SIMD); otherwise exactly the fast JS runtime. Each such op gets its own
 // wasm memory, sized once here (layouts below).
@@ -39,7 +39,7 @@ export function planOpSimd(spec: OpSpec, input: Tensor, output: Tensor): void {
   var op = spec as PlannedOp;
   var plan = op.plan;
   if (!plan || !simdModule(0)) return;
-  if (plan.kernel === depthwiseConv3x3 && (spec as DepthwiseOp).depthMultiplier === 1) {
+  if (plan.kernel === depthwiseConv3x3) {
     planDepthwise(spec as DepthwiseOp, input, output);
     return;
   }
@@ -68,7 +68,8 @@ export function planOpSimd(spec: OpSpec, input: Tensor, output: Tensor): void {
 /** Memory: [input inside its padding, every padded byte = zp_in; 16 spare][weights [9][rowW]][int32 sums]. */
 function planDepthwise(op: DepthwiseOp, input: Tensor, output: Tensor): void {
   var plan = (op as PlannedOp).plan!;
-  var channels = input.shape[2];
+  // The padded copy holds one channel per OUTPUT channel (depthwise-simd.ts repeats input channels).
+  var channels = output.shape[2];
   var rowW = (channels + 15) & ~15;
   var padW = (output.shape[1] - 1) * op.strideW + 3;
   var padBytes = ((output.shape[0] - 1) * op.strideH + 3) * padW * channels;
