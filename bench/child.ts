@@ -34,13 +34,14 @@ export interface ModelResult {
   floatWeightBytes: number;
   /** Which file each of our rows loaded. */
   runtimeSources: string[];
+  /** Our best row (the first bundle built): every ratio is taken against it. */
+  reference: string;
   timings: Timing[];
   agreement: Agreement[];
   samples: string[];
   /** Samples with a TFLM golden output, and how many of them our int8 output equals exactly. */
   goldens: { checked: number; exact: number };
-  /** For our other int8 rows (the plain bundle): samples on which their output bytes equal the
-   *  "tinyconv" row's. */
+  /** For our other int8 rows: samples on which their output bytes equal the reference row's. */
   int8Exact: Record<string, number>;
 }
 
@@ -51,12 +52,11 @@ interface Int8Runner {
   run(): void;
 }
 
-/** Load every built runtime bundle (see RUNTIME_BUNDLES); with none built, the tsc output. */
+/** Load every built runtime bundle (RUNTIME_BUNDLES, best first); with none built, the tsc output
+ *  of the plain runtime. */
 async function loadRuntimes(distDir: string, tcm: Uint8Array): Promise<{ runners: Int8Runner[]; sources: string[] }> {
   let found = RUNTIME_BUNDLES.map((b) => ({ ...b, path: path.join(distDir, b.file) })).filter((b) => existsSync(b.path));
-  if (found.length === 0) found = [{ id: 'tinyconv', file: 'src/runtime/index.js', path: path.join(distDir, 'src', 'runtime', 'index.js') }];
-  // The best one present is "tinyconv", the row every ratio is taken against.
-  found[0] = { ...found[0], id: 'tinyconv' };
+  if (found.length === 0) found = [{ id: 'tinyconv-plain', file: '', label: '', path: path.join(distDir, 'src', 'runtime', 'index.js') }];
   const runners: Int8Runner[] = [];
   for (const b of found) {
     const runtime = await import(pathToFileURL(b.path).href);
@@ -154,6 +154,7 @@ export async function runModelBenchmark(id: ModelId, options: { runs: number; wa
     onnxBytes: peers.find((p) => p.id === 'ort-node')!.modelBytes,
     floatWeightBytes: floatWeightBytes(model.net),
     runtimeSources: runtimes.sources,
+    reference: ours.id,
     timings,
     agreement,
     samples: model.samples.map((s) => s.name),

@@ -1,9 +1,10 @@
 // Where our runtime spends its time on a benchmarked model, two ways:
 // 1. per op, timed through run()'s per-op hook (performance.now() between hooks), summed by op
 //    kind and shape class, with each group's share and GMAC/s;
-// 2. per function, from a V8 CPU profile (`node --cpu-prof`) of the unminified bundle, self time.
+// 2. per function, from a V8 CPU profile (`node --cpu-prof`) of the unminified bundle, self time
+//    (WebAssembly kernels show up as wasm-function entries).
 //
-//   node dist/bench/profile.js [--model mobilenet] [--runs 300]
+//   node dist/bench/profile.js [--model mobilenet] [--runs 300] [--bundle tinyconv-simd|tinyconv-js|tinyconv-plain]
 // The parent re-runs itself under --cpu-prof, then summarises the .cpuprofile. run.ts calls
 // profileModel() so bench/RESULTS.md always carries the profile of the kernels it timed.
 
@@ -13,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type ModelId, MODEL_IDS, loadBenchModel } from './models.js';
+import { RUNTIME_BUNDLES } from './sizes.js';
 import { OP_CONV2D, OP_DENSE, OP_DEPTHWISE_CONV2D, type ModelSpec, type OpSpec } from '../src/format/schema.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -56,10 +58,16 @@ function opMacs(op: OpSpec, spec: ModelSpec): number {
   return 0;
 }
 
-async function child(id: ModelId, runs: number): Promise<void> {
-  // The unminified twin of the bundle timed as "tinyconv" (readable function names).
-  const candidates = ['tinyconv-fast.mjs', 'tinyconv.mjs'].map((f) => path.join(distDir, f));
-  const file = candidates.find((f) => existsSync(f)) ?? path.join(distDir, 'src', 'runtime', 'index.js');
+/** The unminified twin of a built bundle (readable function names in the profile), or null. */
+export function unminified(bundleId: string): string | null {
+  const bundle = RUNTIME_BUNDLES.find((b) => b.id === bundleId);
+  const file = bundle ? path.join(distDir, bundle.file.replace('.min.mjs', '.mjs')) : '';
+  return bundle && existsSync(file) ? file : null;
+}
+
+async function child(id: ModelId, runs: number, bundleId: string): Promise<void> {
+  const file = unminified(bundleId);
+  if (!file) throw new Error(`profile: bundle ${bundleId} is not built (npm run build)`);
   const runtime = await import(pathToFileURL(file).href);
   const model = loadBenchModel(id, fixturesDir, path.join(repoRoot, 'models'));
   const ours = runtime.loadModel(model.tcm);
@@ -142,11 +150,11 @@ function summariseProfile(file: string, top: number): string {
 
 /** Profile our runtime on `id`: per-op-kind table (from a child run under --cpu-prof) followed by
  *  the CPU profile's top functions, as Markdown. */
-export function profileModel(id: ModelId, runs: number): string {
+export function profileModel(id: ModelId, runs: number, bundleId: string): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tinyconv-prof-'));
   try {
     const script = fileURLToPath(import.meta.url);
-    const result = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, script, '--child', '--model', id, '--runs', String(runs)], {
+    const result = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, script, '--child', '--model', id, '--runs', String(runs), '--bundle', bundleId], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -169,8 +177,9 @@ async function main(): Promise<void> {
   if (!MODEL_IDS.includes(id)) throw new Error(`profile: unknown model ${id} (known: ${MODEL_IDS.join(', ')})`);
   const runs = Number(get('--runs', '300'));
   if (!(runs >= 1)) throw new Error(`profile: --runs must be a positive number`);
-  if (argv.includes('--child')) return child(id, runs);
-  console.log(profileModel(id, runs));
+  const bundleId = get('--bundle', RUNTIME_BUNDLES.map((b) => b.id).find((b) => unminified(b) !== null) ?? 'tinyconv-js');
+  if (argv.includes('--child')) return child(id, runs, bundleId);
+  console.log(profileModel(id, runs, bundleId));
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

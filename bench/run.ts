@@ -14,10 +14,10 @@ import { fileURLToPath } from 'node:url';
 import { type ModelResult, RESULT_MARKER, runModelBenchmark } from './child.js';
 import { MODEL_IDS, type ModelId } from './models.js';
 import { packageDir } from './peers.js';
-import { profileModel } from './profile.js';
+import { profileModel, unminified } from './profile.js';
 import { BUDGET_RAW } from '../tools/size.js';
 import { floatAgreementLine, kb, modelHeading, modelTable, speedPerByteLine, targetLines } from './report.js';
-import { type BundleSize, ourBundleSizes, peerBundleSizes } from './sizes.js';
+import { type BundleSize, isOurs, ourBundleSizes, peerBundleSizes } from './sizes.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const distDir = path.resolve(here, '..');
@@ -82,10 +82,10 @@ function runChild(id: ModelId, options: Options): Promise<ModelResult> {
 
 /** Our other int8 rows must give the very bytes the fast runtime gives; say so loudly when not. */
 function mismatchLines(r: ModelResult): string[] {
-  const int8Rows = r.timings.map((t) => t.id).filter((id) => id === 'tinyconv-plain');
+  const int8Rows = r.timings.map((t) => t.id).filter((id) => isOurs(id) && id !== r.reference);
   return int8Rows
     .filter((id) => (r.int8Exact[id] ?? 0) < r.samples.length)
-    .map((id) => `- MISMATCH: ${id} output bytes differ from tinyconv's on ${r.samples.length - (r.int8Exact[id] ?? 0)}/${r.samples.length} samples (every kernel path must be bit-exact)`);
+    .map((id) => `- MISMATCH: ${id} output bytes differ from ${r.reference}'s on ${r.samples.length - (r.int8Exact[id] ?? 0)}/${r.samples.length} samples (every kernel path must be bit-exact)`);
 }
 
 function packageVersion(name: string): string {
@@ -121,13 +121,16 @@ async function main(): Promise<void> {
     console.error(`bench: ${id} (${options.runs} runs, warm-up ${options.warmup}) ...`);
     results.push(await runChild(id, options));
   }
+  // Profile the SIMD and the pure-JS bundles: the two that carry issue 6's speed targets.
   let profile = '';
   if (options.profile && options.models.includes('mobilenet')) {
-    console.error('bench: profiling our runtime on mobilenet ...');
-    profile = profileModel('mobilenet', 100);
+    for (const bundleId of ['tinyconv-simd', 'tinyconv-js'].filter((b) => unminified(b) !== null)) {
+      console.error(`bench: profiling ${bundleId} on mobilenet ...`);
+      profile += `### ${bundleId}\n\n${profileModel('mobilenet', 100, bundleId)}\n\n`;
+    }
+    profile = profile.trimEnd();
   }
   const ourBundles = ourBundleSizes(distDir);
-  const ours = ourBundles.find((b) => b.id === 'tinyconv') ?? null;
   const peers = peerBundleSizes();
   const bundles = [...ourBundles, ...peers];
   const sections = results.map((r) => {
@@ -145,11 +148,11 @@ async function main(): Promise<void> {
       ...mismatchLines(r),
     ].join('\n');
   });
-  const targets = targetLines(results, ours, BUDGET_RAW);
+  const targets = targetLines(results, bundles, BUDGET_RAW);
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
   const text = sections.join('\n\n');
   console.log(text);
-  if (profile) console.log(`\nprofile of tinyconv on MobileNetV1 0.25@96:\n${profile}`);
+  if (profile) console.log(`\nprofile of our runtime on MobileNetV1 0.25@96:\n${profile}`);
   console.log(`\nbundles:\n${bundleLines(bundles).join('\n')}\n\ntargets (issue 6, MobileNetV1 0.25@96):\n${targets.join('\n')}\n(${seconds} s)`);
   if (!options.write) return;
   const command = `npm run build && npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
@@ -161,12 +164,12 @@ async function main(): Promise<void> {
     ...env,
     `- command: \`${command}\` (${seconds} s)`,
     '',
-    'Method: one child process per model; inside it, our runtime (both bundles: tinyconv-fast.min.mjs',
-    'with the fast kernels, the row every ratio is taken against, and the plain tinyconv.min.mjs with the',
-    'generic kernels only, checked to give the same bytes) and every peer run the same network',
+    'Method: one child process per model; inside it, every built bundle of our runtime (SIMD, pure-JS',
+    'fast, plain generic kernels; the first one listed is the row every ratio is taken against, the others',
+    'are checked to give the very same output bytes) and every peer run the same network',
     '(the peers get our int8 weights dequantized to float32) on the same input, round-robin (each round',
     'calls every engine once, in a rotating order), after a warm-up. The timed call includes writing the',
-    'input and reading the output back. "peer / tinyconv" > 1 means tinyconv is faster. GMAC/s counts',
+    'input and reading the output back. A ratio > 1 means the reference row is faster. GMAC/s counts',
     'the conv/depthwise/dense multiply-accumulates of the int8 model. "argmax = ours" compares each',
     "peer's top class with ours on every sample input. Every engine is single-threaded: tfjs-wasm without",
     'its threaded build, onnxruntime-web with numThreads 1, onnxruntime-node with intra/inter-op threads 1',

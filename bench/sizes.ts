@@ -46,16 +46,19 @@ export function peerBundleSizes(): BundleSize[] {
   ];
 }
 
-/** Our runtime bundles as users get them, best first: the fast bundle (tinyconv-fast.min.mjs,
- *  fast kernels) is timed as "tinyconv", the plain one (tinyconv.min.mjs) as "tinyconv-plain"; the
- *  first one present takes the "tinyconv" id, the row every ratio is taken against. */
-export const RUNTIME_BUNDLES: { id: string; file: string }[] = [
-  { id: 'tinyconv', file: 'tinyconv-fast.min.mjs' },
-  { id: 'tinyconv-plain', file: 'tinyconv.min.mjs' },
+/** Our runtime bundles as users get them, best first; the first one built is the reference row
+ *  every ratio is taken against. */
+export const RUNTIME_BUNDLES: { id: string; file: string; label: string }[] = [
+  { id: 'tinyconv-simd', file: 'tinyconv-simd.min.mjs', label: 'tinyconv SIMD bundle (int8, WebAssembly SIMD kernels + JS)' },
+  { id: 'tinyconv-js', file: 'tinyconv-fast.min.mjs', label: 'tinyconv fast bundle (int8, pure-JS fast kernels)' },
+  { id: 'tinyconv-plain', file: 'tinyconv.min.mjs', label: 'tinyconv plain bundle (int8, generic TFLM-style kernels)' },
 ];
 
-/** Our runtime bundles that have been built, under the ids child.ts times them as. */
+export function isOurs(id: string): boolean {
+  return RUNTIME_BUNDLES.some((b) => b.id === id);
+}
+
+/** Our runtime bundles that have been built. */
 export function ourBundleSizes(distDir: string): BundleSize[] {
-  const found = RUNTIME_BUNDLES.filter((b) => existsSync(path.join(distDir, b.file)));
-  return found.map((b, i) => measure(i === 0 ? 'tinyconv' : b.id, [path.join(distDir, b.file)]));
+  return RUNTIME_BUNDLES.filter((b) => existsSync(path.join(distDir, b.file))).map((b) => measure(b.id, [path.join(distDir, b.file)]));
 }
