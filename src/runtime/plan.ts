@@ -52,6 +52,12 @@ export interface KernelPlan {
     memory: Int8Array; weights: number; rowW: number; accOffset: number; acc: Int32Array;
     /** Depthwise: width in pixels of the zero-point-padded input copy. */
     padW: number;
+    /** wasm/requantize-simd.ts's export, its per-channel parameters, the int8 results, the bytes of
+     *  padding sums after each pixel. */
+    requantize: (acc: number, params: number, out: number, count: number, channels: number, zp: number, min: number, max: number, skip: number) => void;
+    params: number;
+    out: number;
+    skip: number;
   };
   /** Espruino only: E.convolve and the row views it is given (input pixel rows, weight rows). */
   convolve: ((a: Int8Array, b: Int8Array, offset: number) => number) | null;

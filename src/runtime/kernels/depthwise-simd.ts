@@ -9,7 +9,6 @@
 import type { DepthwiseOp } from '../../format/schema.js';
 import type { Tensor } from '../tensor.js';
 import type { KernelPlan } from '../plan.js';
-import { requantizeFast } from './requantize-fast.js';
 
 export function depthwiseSimd(op: DepthwiseOp, input: Tensor, output: Tensor, plan: KernelPlan): void {
   var s = plan.simd!;
@@ -35,8 +34,6 @@ export function depthwiseSimd(op: DepthwiseOp, input: Tensor, output: Tensor, pl
   s.run(0, s.weights, s.accOffset, output.shape[0], output.shape[1], padW * channels,
     op.strideH * padW * channels, op.strideW * channels, channels, s.rowW);
   var y = output.data;
-  var acc = s.acc;
-  for (var p = 0, o = 0; o < y.length; p += s.rowW) {
-    for (var c = 0; c < channels; c++, o++) y[o] = requantizeFast(acc[p + c] + plan.bias[c], plan, c);
-  }
+  s.requantize(s.accOffset, s.params, s.out, y.length, channels, plan.zp, plan.min, plan.max, s.skip);
+  for (var i = 0; i < y.length; i++) y[i] = m[s.out + i];
 }

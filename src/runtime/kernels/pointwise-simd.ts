@@ -8,18 +8,15 @@
 import type { ConvOp } from '../../format/schema.js';
 import type { Tensor } from '../tensor.js';
 import type { KernelPlan } from '../plan.js';
-import { requantizeFast } from './requantize-fast.js';
 
 export function pointwiseSimd(op: ConvOp, input: Tensor, output: Tensor, plan: KernelPlan): void {
   var s = plan.simd!;
   var pixels = output.shape[0] * output.shape[1];
   var outC = output.shape[2];
   var y = output.data;
-  var acc = s.acc;
-  s.memory.set(input.data, 0);
+  var m = s.memory;
+  m.set(input.data, 0);
   s.run(0, s.weights, s.accOffset, pixels, input.shape[2], s.rowW, outC);
-  for (var i = 0, c = 0; i < acc.length; i++) {
-    y[i] = requantizeFast(acc[i] + plan.bias[c], plan, c);
-    if (++c === outC) c = 0;
-  }
+  s.requantize(s.accOffset, s.params, s.out, y.length, outC, plan.zp, plan.min, plan.max, 0);
+  for (var i = 0; i < y.length; i++) y[i] = m[s.out + i];
 }

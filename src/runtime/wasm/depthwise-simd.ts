@@ -13,6 +13,7 @@
 //
 // Runtime rule: ES5 subset. Runs once at module load.
 import { assemble, sleb, uleb, I32, V128 } from './assemble.js';
+import { REQUANTIZE_FUNCTION } from './requantize-simd.js';
 
 // Params 0-9; locals: oy 10, ox 11, c 12, ky 13, kx 14, pix 15, xTap 16, wTap 17, out 18 (i32);
 // a0-a3 19-22, xv 23, wv 24, lo 25, hi 26 (v128).
@@ -75,4 +76,4 @@ var body = ([] as number[]).concat(
     i32(0), set(C), LOOP, channelBlock, END))));
 
 /** The module's bytes: one function `dw` with 10 i32 parameters. */
-export var DEPTHWISE_SIMD_WASM = assemble([{ name: 'dw', params: 10, locals: [[9, I32], [8, V128]], code: body }], 1);
+export var DEPTHWISE_SIMD_WASM = assemble([{ name: 'dw', params: 10, locals: [[9, I32], [8, V128]], code: body }, REQUANTIZE_FUNCTION], 1);

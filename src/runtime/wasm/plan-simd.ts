@@ -7,13 +7,13 @@
 // Runtime rule: ES5 subset. Load time only (allocation allowed).
 import type { OpSpec, ConvOp, DepthwiseOp } from '../../format/schema.js';
 import type { Tensor } from '../tensor.js';
-import { planOp, PlannedOp } from '../plan.js';
+import { planOp, PlannedOp, KernelPlan } from '../plan.js';
 import { pointwiseConv2d } from '../kernels/pointwise.js';
 import { pointwiseSimd } from '../kernels/pointwise-simd.js';
-import { POINTWISE_SIMD_WASM } from './pointwise-simd.js';
 import { depthwiseConv3x3 } from '../kernels/depthwise3x3.js';
 import { depthwiseSimd } from '../kernels/depthwise-simd.js';
-import { DEPTHWISE_SIMD_WASM } from './depthwise-simd.js';
+import { POINTWISE_SIMD_BASE64, DEPTHWISE_SIMD_BASE64 } from './kernels-wasm.js';
+import { decodeBase64 } from './base64.js';
 
 declare var WebAssembly: any;
 
@@ -22,8 +22,10 @@ var modules: any[] = [];
 /** The compiled module (0 pointwise, 1 depthwise), or null when this engine has no WebAssembly SIMD. */
 function simdModule(which: number): any {
   if (!modules.length) {
-    var ok = typeof WebAssembly === 'object' && WebAssembly.validate(POINTWISE_SIMD_WASM);
-    modules = ok ? [new WebAssembly.Module(POINTWISE_SIMD_WASM), new WebAssembly.Module(DEPTHWISE_SIMD_WASM)] : [null, null];
+    // Assembled at build time by tools/wasm-kernels.ts from pointwise-simd.ts / depthwise-simd.ts.
+    var pointwise = decodeBase64(POINTWISE_SIMD_BASE64);
+    var ok = typeof WebAssembly === 'object' && WebAssembly.validate(pointwise);
+    modules = ok ? [new WebAssembly.Module(pointwise), new WebAssembly.Module(decodeBase64(DEPTHWISE_SIMD_BASE64))] : [null, null];
   }
   return modules[which];
 }
@@ -32,6 +34,17 @@ function simdModule(which: number): any {
 function instantiate(which: number, bytes: number): { exports: any; memory: any } {
   var memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
   return { exports: new WebAssembly.Instance(simdModule(which), { m: { m: memory } }).exports, memory: memory };
+}
+
+/** Per channel [bias wrapped to int32, multiplier, left shift, right shift] for requantize-simd.ts. */
+function writeParams(plan: KernelPlan, buffer: ArrayBuffer, offset: number, channels: number): void {
+  var p = new Int32Array(buffer, offset, channels * 4);
+  for (var c = 0; c < channels; c++) {
+    p[4 * c] = plan.bias[c] | 0;
+    p[4 * c + 1] = plan.mult[c];
+    p[4 * c + 2] = plan.shift[c] > 0 ? plan.shift[c] : 0;
+    p[4 * c + 3] = plan.rshift[c];
+  }
 }
 
 export function planOpSimd(spec: OpSpec, input: Tensor, output: Tensor): void {
@@ -44,15 +57,16 @@ export function planOpSimd(spec: OpSpec, input: Tensor, output: Tensor): void {
     return;
   }
   if (plan.kernel !== pointwiseConv2d || !plan.packed) return;
-  // Memory: [input + 16 spare bytes][weights, rows padded to 16][int32 outputs].
+  // Memory: [input + 16 spare bytes][weights, rows padded to 16][int32 sums][requantization params][int8 out].
   var inC = input.shape[2];
   var outC = output.shape[2];
   var rowW = (inC + 15) & ~15;
   var weights = (input.data.length + 16 + 15) & ~15;
   var accOffset = weights + outC * rowW;
-  var bytes = accOffset + output.data.length * 4;
-  var wasm = instantiate(0, bytes);
+  var params = accOffset + output.data.length * 4;
+  var wasm = instantiate(0, params + outC * 16 + output.data.length);
   var mem8 = new Int8Array(wasm.memory.buffer);
+  writeParams(plan, wasm.memory.buffer, params, outC);
   var w = (op as ConvOp).weights;
   for (var n = 0; n < outC; n++) {
     for (var k = 0; k < inC; k++) mem8[weights + n * rowW + k] = w[n * inC + k];
@@ -62,10 +76,12 @@ export function planOpSimd(spec: OpSpec, input: Tensor, output: Tensor): void {
   plan.simd = {
     run: wasm.exports.dots, memory: mem8, weights: weights, rowW: rowW, accOffset: accOffset,
     acc: new Int32Array(wasm.memory.buffer, accOffset, output.data.length), padW: 0,
+    requantize: wasm.exports.requantize, params: params, out: params + outC * 16, skip: 0,
   };
 }
 
-/** Memory: [input inside its padding, every padded byte = zp_in; 16 spare][weights [9][rowW]][int32 sums]. */
+/** Memory: [input inside its padding, every padded byte = zp_in; 16 spare][weights [9][rowW]][int32 sums]
+ *  [requantization params][int8 out]. */
 function planDepthwise(op: DepthwiseOp, input: Tensor, output: Tensor): void {
   var plan = (op as PlannedOp).plan!;
   // The padded copy holds one channel per OUTPUT channel (depthwise-simd.ts repeats input channels).
@@ -76,8 +92,10 @@ function planDepthwise(op: DepthwiseOp, input: Tensor, output: Tensor): void {
   var weights = (padBytes + 16 + 15) & ~15;
   var accOffset = weights + 9 * rowW;
   var pixels = output.shape[0] * output.shape[1];
-  var wasm = instantiate(1, accOffset + pixels * rowW * 4);
+  var params = accOffset + pixels * rowW * 4;
+  var wasm = instantiate(1, params + channels * 16 + output.data.length);
   var mem8 = new Int8Array(wasm.memory.buffer);
+  writeParams(plan, wasm.memory.buffer, params, channels);
   for (var i = 0; i < padBytes; i++) mem8[i] = input.zeroPoint;
   for (var t = 0; t < 9; t++) {
     for (var c = 0; c < channels; c++) mem8[weights + t * rowW + c] = op.weights[t * channels + c];
@@ -86,5 +104,6 @@ function planDepthwise(op: DepthwiseOp, input: Tensor, output: Tensor): void {
   plan.simd = {
     run: wasm.exports.dw, memory: mem8, weights: weights, rowW: rowW, accOffset: accOffset,
     acc: new Int32Array(wasm.memory.buffer, accOffset, pixels * rowW), padW: padW,
+    requantize: wasm.exports.requantize, params: params, out: params + channels * 16, skip: (rowW - channels) * 4,
   };
 }

@@ -13,6 +13,7 @@
 //
 // Runtime rule: ES5 subset. Runs once at module load.
 import { assemble, sleb, uleb, I32, V128 } from './assemble.js';
+import { REQUANTIZE_FUNCTION } from './requantize-simd.js';
 
 // Locals: params 0-6, then p 7, n 8, k 9, xRow 10, wRow 11 (i32); sum 12, a 13, b 14 (v128).
 var X = 0, W = 1, ACC = 2, PIXELS = 3, IN_C = 4, ROW_W = 5, OUT_C = 6;
@@ -64,4 +65,4 @@ var body = ([] as number[]).concat(
 );
 
 /** The module's bytes: one function `dots` with 7 i32 parameters. */
-export var POINTWISE_SIMD_WASM = assemble([{ name: 'dots', params: 7, locals: [[5, I32], [3, V128]], code: body }], 1);
+export var POINTWISE_SIMD_WASM = assemble([{ name: 'dots', params: 7, locals: [[5, I32], [3, V128]], code: body }, REQUANTIZE_FUNCTION], 1);

@@ -11,12 +11,21 @@ import { POINTWISE_SIMD_WASM } from '../../../src/runtime/wasm/pointwise-simd.js
 import { DEPTHWISE_SIMD_WASM } from '../../../src/runtime/wasm/depthwise-simd.js';
 import { sleb, uleb } from '../../../src/runtime/wasm/assemble.js';
 import { buildMultiOpModel } from '../fixtures/multi-op-model.js';
-import { randInt, rng } from '../reference.js';
+import { clampRef, mbqmRef, randInt, rng } from '../reference.js';
+import { quantizeMultiplier } from '../../../src/format/multiplier.js';
 
 const hasSimd = typeof WebAssembly === 'object' && WebAssembly.validate(POINTWISE_SIMD_WASM as BufferSource);
 if (!hasSimd) console.log('skip: this engine has no WebAssembly SIMD');
 
 describe('assembler', () => {
+  it('the embedded modules (src/runtime/wasm/kernels-wasm.ts) are the assembled sources: run tools/wasm-kernels.ts when this fails', async () => {
+    const { kernelsSource } = await import('../../../tools/wasm-kernels.js');
+    expect(readFileSync(new URL('../../../src/runtime/wasm/kernels-wasm.ts', import.meta.url), 'utf8')).toBe(kernelsSource());
+    const { POINTWISE_SIMD_BASE64 } = await import('../../../src/runtime/wasm/kernels-wasm.js');
+    const { decodeBase64 } = await import('../../../src/runtime/wasm/base64.js');
+    expect(Array.from(decodeBase64(POINTWISE_SIMD_BASE64))).toEqual(Array.from(POINTWISE_SIMD_WASM));
+  });
+
   it('encodes LEB128 as the spec does', () => {
     expect(uleb(0)).toEqual([0]);
     expect(uleb(624485)).toEqual([0xe5, 0x8e, 0x26]);
@@ -47,6 +56,41 @@ describe.skipIf(!hasSimd)('pointwise SIMD kernel', () => {
         let s = 0;
         for (let k = 0; k < inC; k++) s += m8[p * inC + k] * m8[wOff + n * rowW + k];
         expect(acc[p * outC + n]).toBe(s);
+      }
+    }
+  });
+});
+
+describe.skipIf(!hasSimd)('requantize (wasm, int64)', () => {
+  it('equals MultiplyByQuantizedMultiplier (BigInt) + zero point + clamp, any accumulator and shift', () => {
+    const r = rng(45);
+    const count = 4096, channels = 16;
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const { requantize } = new WebAssembly.Instance(new WebAssembly.Module(POINTWISE_SIMD_WASM as BufferSource), { m: { m: memory } }).exports as { requantize: Function };
+    const acc = new Int32Array(memory.buffer, 0, count);
+    const params = new Int32Array(memory.buffer, count * 4, channels * 4);
+    const out = new Int8Array(memory.buffer, count * 4 + channels * 16, count);
+    for (let t = 0; t < 20; t++) {
+      const shifts: number[] = [], mults: number[] = [], biases: number[] = [];
+      for (let c = 0; c < channels; c++) {
+        const q = quantizeMultiplier(Math.pow(2, randInt(r, -30, 4)) * (0.5 + r()));
+        const extreme = c === 0 && t % 5 === 0;
+        mults.push(extreme ? -2147483648 : q.multiplier);
+        shifts.push(extreme ? 0 : q.shift);
+        biases.push(randInt(r, -100000, 100000));
+        params.set([biases[c], mults[c], Math.max(shifts[c], 0), Math.max(-shifts[c], 0)], 4 * c);
+      }
+      for (let i = 0; i < count; i++) {
+        const big = i % 3 === 0;
+        acc[i] = big ? randInt(r, -2147483648, 2147483647) : randInt(r, -3000000, 3000000);
+        if (i % 97 === 0) acc[i] = -2147483648 - biases[i % channels];
+      }
+      const zp = randInt(r, -128, 127), min = randInt(r, -128, 0), max = randInt(r, 0, 127);
+      requantize(0, count * 4, count * 4 + channels * 16, count, channels, zp, min, max, 0);
+      for (let i = 0; i < count; i++) {
+        const c = i % channels;
+        const want = clampRef(mbqmRef((acc[i] + biases[c]) | 0, mults[c], shifts[c]) + zp, min, max);
+        expect(out[i], `acc ${acc[i]} bias ${biases[c]} m ${mults[c]} s ${shifts[c]}`).toBe(want);
       }
     }
   });
