@@ -2,8 +2,9 @@
 // op's load-time plan (wasm/plan-simd.ts). The image is copied into the op's wasm memory inside a
 // border the planner filled with the input zero point once, so the kernel treats every pixel as an
 // interior one; its int32 sums plus plan.bias (zero point folded over all nine taps) are exactly the
-// reference accumulators (padded taps add zp * w, which the folded bias subtracted). The tail is the
-// JS fast path's requantizeFast, so the bytes equal depthwise3x3.ts's (test/runtime/kernels/simd.test.ts).
+// reference accumulators (padded taps add zp * w, which the folded bias subtracted). wasm's
+// `requantize` then does the JS fast path's requantization in int64, so the bytes equal
+// depthwise3x3.ts's (test/runtime/kernels/simd.test.ts).
 //
 // Runtime rule: ES5 subset, no allocation.
 import type { DepthwiseOp } from '../../format/schema.js';
@@ -27,6 +28,10 @@ export function depthwiseSimd(op: DepthwiseOp, input: Tensor, output: Tensor, pl
   for (var iy = 0; iy < inH && iy + op.padTop < padH; iy++) {
     var from = iy * inW * inC;
     var to = ((iy + op.padTop) * padW + op.padLeft) * channels;
+    if (multiplier === 1) {
+      m.set(s.rows[iy], to);
+      continue;
+    }
     for (var k = 0; k < cols * inC; k++) {
       for (var r = 0; r < multiplier; r++) m[to++] = x[from + k];
     }
@@ -35,5 +40,5 @@ export function depthwiseSimd(op: DepthwiseOp, input: Tensor, output: Tensor, pl
     op.strideH * padW * channels, op.strideW * channels, channels, s.rowW);
   var y = output.data;
   s.requantize(s.accOffset, s.params, s.out, y.length, channels, plan.zp, plan.min, plan.max, s.skip);
-  for (var i = 0; i < y.length; i++) y[i] = m[s.out + i];
+  y.set(s.outView);
 }

@@ -1,8 +1,9 @@
-// 1x1 convolution through the WebAssembly SIMD dot-product kernel (wasm/pointwise-simd.ts), on the
-// op's load-time plan (wasm/plan-simd.ts). The input activations are copied into the op's wasm memory
-// (a typed-array set: no allocation), the kernel writes the int32 dot products of every pixel row with
-// every weight row, and the tail is the JS fast path's: plan.bias (zero point folded in) plus
-// requantizeFast. So the bytes equal pointwise.ts's; test/runtime/kernels/simd.test.ts checks it.
+// 1x1 convolution through the WebAssembly SIMD kernels (wasm/pointwise-simd.ts, requantize-simd.ts), on
+// the op's load-time plan (wasm/plan-simd.ts). The input activations are copied into the op's wasm
+// memory (typed-array set: no allocation), `dots` writes the int32 dot products of every pixel row
+// with every weight row, `requantize` adds the folded bias and requantizes them exactly as the JS
+// fast path does (int64 in wasm), and the int8 results are copied back with one set().
+// test/runtime/kernels/simd.test.ts checks the bytes against the plain runtime.
 //
 // Runtime rule: ES5 subset, no allocation.
 import type { ConvOp } from '../../format/schema.js';
@@ -18,5 +19,5 @@ export function pointwiseSimd(op: ConvOp, input: Tensor, output: Tensor, plan: K
   m.set(input.data, 0);
   s.run(0, s.weights, s.accOffset, pixels, input.shape[2], s.rowW, outC);
   s.requantize(s.accOffset, s.params, s.out, y.length, outC, plan.zp, plan.min, plan.max, 0);
-  for (var i = 0; i < y.length; i++) y[i] = m[s.out + i];
+  y.set(s.outView);
 }

@@ -75,7 +75,7 @@ export function planOpSimd(spec: OpSpec, input: Tensor, output: Tensor): void {
   plan.packed = null;
   plan.simd = {
     run: wasm.exports.dots, memory: mem8, weights: weights, rowW: rowW, accOffset: accOffset,
-    acc: new Int32Array(wasm.memory.buffer, accOffset, output.data.length), padW: 0,
+    outView: new Int8Array(wasm.memory.buffer, params + outC * 16, output.data.length), rows: [], padW: 0,
     requantize: wasm.exports.requantize, params: params, out: params + outC * 16, skip: 0,
   };
 }
@@ -100,10 +100,17 @@ function planDepthwise(op: DepthwiseOp, input: Tensor, output: Tensor): void {
   for (var t = 0; t < 9; t++) {
     for (var c = 0; c < channels; c++) mem8[weights + t * rowW + c] = op.weights[t * channels + c];
   }
+  // Multiplier 1: the part of each input row some window reads, as a view (copied with one set()).
+  var rows: Int8Array[] = [];
+  var x = input.data;
+  var cols = Math.min(input.shape[1], padW - op.padLeft) * input.shape[2];
+  if (op.depthMultiplier === 1) {
+    for (var iy = 0; iy < input.shape[0]; iy++) rows.push(new Int8Array(x.buffer, x.byteOffset + iy * input.shape[1] * input.shape[2], cols));
+  }
   plan.kernel = depthwiseSimd;
   plan.simd = {
     run: wasm.exports.dw, memory: mem8, weights: weights, rowW: rowW, accOffset: accOffset,
-    acc: new Int32Array(wasm.memory.buffer, accOffset, pixels * rowW), padW: padW,
+    outView: new Int8Array(wasm.memory.buffer, params + channels * 16, output.data.length), rows: rows, padW: padW,
     requantize: wasm.exports.requantize, params: params, out: params + channels * 16, skip: (rowW - channels) * 4,
   };
 }
