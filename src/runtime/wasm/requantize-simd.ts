@@ -1,7 +1,7 @@
 // requantize(acc, params, out, count, channels, zp, min, max, skip): TFLite's requantization of int32
 // sums in wasm, with the exact int64 arithmetic JavaScript lacks:
 //   v = (acc[i] + bias[c]) << leftShift[c]                       (int32, wrapping like C)
-//   r = SaturatingRoundingDoublingHighMul(v, multiplier[c])      (i64 product, nudge, i64.div_s 2^31)
+//   r = SaturatingRoundingDoublingHighMul(v, multiplier[c])      (i64 product, floor((p + 2^30) / 2^31))
 //   r = RoundingDivideByPOT(r, rightShift[c]); out[i] = clamp(r + zp, min, max)
 // params holds [bias, multiplier, leftShift, rightShift] as i32 per channel (plan-simd.ts). The
 // channel c runs 0..channels-1 along each pixel; after each pixel `skip` bytes of acc are skipped
@@ -13,7 +13,6 @@ import { sleb, uleb, I32, WasmFunction } from './assemble.js';
 
 var ACC = 0, PARAMS = 1, OUT = 2, COUNT = 3, CHANNELS = 4, ZP = 5, MIN = 6, MAX = 7, SKIP = 8;
 var I = 9, C = 10, P = 11, V = 12, M = 13, R = 14, MASK = 15;
-var AB = 16; // i64
 
 function get(i: number): number[] { return [0x20].concat(uleb(i)); }
 function set(i: number): number[] { return [0x21].concat(uleb(i)); }
@@ -22,10 +21,8 @@ function i32(v: number): number[] { return [0x41].concat(sleb(v)); }
 function load(offset: number): number[] { return [0x28, 2].concat(uleb(offset)); }
 var ADD = [0x6a], SUB = [0x6b], AND = [0x71], SHL = [0x74], SHR = [0x75];
 var EQ = [0x46], NE = [0x47], LT = [0x48], GT = [0x4a], SELECT = [0x1b];
-var I64_EXTEND = [0xac], I64_MUL = [0x7e], I64_ADD = [0x7c], I64_DIV = [0x7f], I64_GE = [0x59], WRAP = [0xa7];
+var I64_EXTEND = [0xac], I64_MUL = [0x7e], I64_ADD = [0x7c], I64_SHR = [0x87], WRAP = [0xa7];
 var I64_CONST_2_30 = [0x42, 0x80, 0x80, 0x80, 0x80, 0x04]; // 2^30
-var I64_CONST_NUDGE_NEG = [0x42, 0x81, 0x80, 0x80, 0x80, 0x7c]; // 1 - 2^30
-var I64_CONST_2_31 = [0x42, 0x80, 0x80, 0x80, 0x80, 0x08]; // 2^31
 var STORE8 = [0x3a, 0, 0];
 function add(local: number, by: number[]): number[] { return get(local).concat(by, ADD, set(local)); }
 
@@ -35,10 +32,9 @@ var code = ([] as number[]).concat(
   // v = (acc + bias) << leftShift; m = multiplier
   get(ACC), load(0), get(P), load(0), ADD, get(P), load(8), SHL, set(V),
   get(P), load(4), set(M),
-  // ab = v * m + nudge
-  get(V), I64_EXTEND, get(M), I64_EXTEND, I64_MUL, tee(AB),
-  I64_CONST_2_30, I64_CONST_NUDGE_NEG, get(AB), [0x42, 0x00], I64_GE, SELECT, I64_ADD,
-  I64_CONST_2_31, I64_DIV, WRAP, set(R),
+  // (v * m + nudge) / 2^31 truncated toward zero = floor((v * m + 2^30) / 2^31) for either sign
+  // (for a negative product the nudge 1 - 2^30 plus truncation is the same floor): an arithmetic shift
+  get(V), I64_EXTEND, get(M), I64_EXTEND, I64_MUL, I64_CONST_2_30, I64_ADD, [0x42, 31], I64_SHR, WRAP, set(R),
   // the one overflow: INT32_MIN * INT32_MIN saturates to INT32_MAX
   i32(2147483647), get(R), get(V), i32(-2147483648), EQ, get(M), i32(-2147483648), EQ, AND, SELECT, set(R),
   // rounding divide by 2^rightShift
@@ -58,4 +54,4 @@ var code = ([] as number[]).concat(
   [0x0b]);
 
 /** The shared requantization function (9 i32 parameters), assembled into each SIMD module. */
-export var REQUANTIZE_FUNCTION: WasmFunction = { name: 'requantize', params: 9, locals: [[7, I32], [1, 0x7e]], code: code };
+export var REQUANTIZE_FUNCTION: WasmFunction = { name: 'requantize', params: 9, locals: [[7, I32]], code: code };
