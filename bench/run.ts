@@ -6,7 +6,7 @@
 //   node dist/bench/run.js [--runs 200] [--warmup 30] [--models mobilenet,lenet] [--no-write] [--no-profile]
 // After the timings it profiles our runtime on MobileNetV1 (profile.ts) for RESULTS.md.
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -92,12 +92,24 @@ function packageVersion(name: string): string {
   return JSON.parse(readFileSync(path.join(packageDir(name), 'package.json'), 'utf8')).version;
 }
 
+/** The commit the runtime was built from: BENCH_COMMIT when set (e.g. a build from `git archive`),
+ *  else git's HEAD, marked dirty when src/ has uncommitted changes. */
+function commitDescription(): string {
+  if (process.env.BENCH_COMMIT) return process.env.BENCH_COMMIT;
+  const git = (args: string[]) => spawnSync('git', args, { cwd: repoRoot, encoding: 'utf8' });
+  const head = git(['rev-parse', '--short', 'HEAD']);
+  if (head.status !== 0) return 'unknown (not a git checkout)';
+  const dirty = git(['status', '--porcelain', '--', 'src']).stdout.trim() !== '';
+  return `${head.stdout.trim()}${dirty ? ' + uncommitted changes in src/' : ''}`;
+}
+
 function environment(): string[] {
   const cpus = os.cpus();
   const versions = ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', 'onnxruntime-web', 'onnxruntime-node'].map((p) => `${p} ${packageVersion(p)}`);
   return [
     `- machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} logical cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.platform()} ${os.release()} ${os.arch()}`,
     `- Node ${process.version} (V8 ${process.versions.v8}); ${versions.join(', ')}`,
+    `- tinyconv commit: ${commitDescription()}`,
     `- date: ${new Date().toISOString()}; load average before the run (1/5/15 min): ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} (other jobs share the cores; p10-p90 shows the spread)`,
   ];
 }
