@@ -56,6 +56,8 @@ export interface KernelPlan {
     rows: Int8Array[];
     /** Depthwise: width in pixels of the zero-point-padded input copy. */
     padW: number;
+    /** Pointwise: output channels rounded up to 4 (the kernel's block). */
+    outC4: number;
     /** wasm/requantize-simd.ts's export, its per-channel parameters, the int8 results, the bytes of
      *  padding sums after each pixel. */
     requantize: (acc: number, params: number, out: number, count: number, channels: number, zp: number, min: number, max: number, skip: number) => void;

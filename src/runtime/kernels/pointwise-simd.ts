@@ -17,7 +17,7 @@ export function pointwiseSimd(op: ConvOp, input: Tensor, output: Tensor, plan: K
   var y = output.data;
   var m = s.memory;
   m.set(input.data, 0);
-  s.run(0, s.weights, s.accOffset, pixels, input.shape[2], s.rowW, outC);
-  s.requantize(s.accOffset, s.params, s.out, y.length, outC, plan.zp, plan.min, plan.max, 0);
+  s.run(0, s.weights, s.accOffset, pixels, input.shape[2], s.rowW, s.outC4);
+  s.requantize(s.accOffset, s.params, s.out, y.length, outC, plan.zp, plan.min, plan.max, s.skip);
   y.set(s.outView);
 }

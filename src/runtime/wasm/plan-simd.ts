@@ -62,8 +62,9 @@ export function planOpSimd(spec: OpSpec, input: Tensor, output: Tensor): void {
   var outC = output.shape[2];
   var rowW = (inC + 15) & ~15;
   var weights = (input.data.length + 16 + 15) & ~15;
-  var accOffset = weights + outC * rowW;
-  var params = accOffset + output.data.length * 4;
+  var outC4 = (outC + 3) & ~3; // the kernel takes blocks of 4 channels: zero weight rows past outC
+  var accOffset = weights + outC4 * rowW;
+  var params = accOffset + (output.data.length / outC) * outC4 * 4;
   var wasm = instantiate(0, params + outC * 16 + output.data.length);
   var mem8 = new Int8Array(wasm.memory.buffer);
   writeParams(plan, wasm.memory.buffer, params, outC);
@@ -75,8 +76,8 @@ export function planOpSimd(spec: OpSpec, input: Tensor, output: Tensor): void {
   plan.packed = null;
   plan.simd = {
     run: wasm.exports.dots, memory: mem8, weights: weights, rowW: rowW, accOffset: accOffset,
-    outView: new Int8Array(wasm.memory.buffer, params + outC * 16, output.data.length), rows: [], padW: 0,
-    requantize: wasm.exports.requantize, params: params, out: params + outC * 16, skip: 0,
+    outView: new Int8Array(wasm.memory.buffer, params + outC * 16, output.data.length), rows: [], padW: 0, outC4: outC4,
+    requantize: wasm.exports.requantize, params: params, out: params + outC * 16, skip: (outC4 - outC) * 4,
   };
 }
 
@@ -110,7 +111,7 @@ function planDepthwise(op: DepthwiseOp, input: Tensor, output: Tensor): void {
   plan.kernel = depthwiseSimd;
   plan.simd = {
     run: wasm.exports.dw, memory: mem8, weights: weights, rowW: rowW, accOffset: accOffset,
-    outView: new Int8Array(wasm.memory.buffer, params + channels * 16, output.data.length), rows: rows, padW: padW,
+    outView: new Int8Array(wasm.memory.buffer, params + channels * 16, output.data.length), rows: rows, padW: padW, outC4: 0,
     requantize: wasm.exports.requantize, params: params, out: params + channels * 16, skip: (rowW - channels) * 4,
   };
 }

@@ -43,19 +43,20 @@ describe.skipIf(!hasSimd)('pointwise SIMD kernel', () => {
       const inC = t % 6 === 0 ? randInt(r, 200, 2064) : randInt(r, 1, 70);
       const outC = randInt(r, 1, 20);
       const rowW = (inC + 15) & ~15;
+      const outC4 = (outC + 3) & ~3; // the kernel's block of 4 channels; rows past outC stay zero
       const wOff = (pixels * inC + 16 + 15) & ~15;
-      const accOff = wOff + outC * rowW;
-      const memory = new WebAssembly.Memory({ initial: Math.ceil((accOff + pixels * outC * 4) / 65536) });
+      const accOff = wOff + outC4 * rowW;
+      const memory = new WebAssembly.Memory({ initial: Math.ceil((accOff + pixels * outC4 * 4) / 65536) });
       const { dots } = new WebAssembly.Instance(new WebAssembly.Module(POINTWISE_SIMD_WASM as BufferSource), { m: { m: memory } }).exports as { dots: Function };
       const m8 = new Int8Array(memory.buffer);
       for (let i = 0; i < pixels * inC + 16; i++) m8[i] = randInt(r, -128, 127); // spare bytes too: zero weights cancel them
       for (let n = 0; n < outC; n++) for (let k = 0; k < inC; k++) m8[wOff + n * rowW + k] = randInt(r, -128, 127);
-      dots(0, wOff, accOff, pixels, inC, rowW, outC);
-      const acc = new Int32Array(memory.buffer, accOff, pixels * outC);
-      for (let p = 0; p < pixels; p++) for (let n = 0; n < outC; n++) {
+      dots(0, wOff, accOff, pixels, inC, rowW, outC4);
+      const acc = new Int32Array(memory.buffer, accOff, pixels * outC4);
+      for (let p = 0; p < pixels; p++) for (let n = 0; n < outC4; n++) {
         let s = 0;
         for (let k = 0; k < inC; k++) s += m8[p * inC + k] * m8[wOff + n * rowW + k];
-        expect(acc[p * outC + n]).toBe(s);
+        expect(acc[p * outC4 + n]).toBe(s);
       }
     }
   });
