@@ -53,10 +53,10 @@ def main():
     ap.add_argument('--epochs', type=int, default=1)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--batch', type=int, default=128)
+    ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--models', default='lenet5,mobilenet-v1:0.5')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
-    torch.manual_seed(1)
     xtr = read_idx(find(a.data, 'train-images-idx3-ubyte'))[:a.samples]
     ytr = read_idx(find(a.data, 'train-labels-idx1-ubyte'))[:a.samples]
     xte = read_idx(find(a.data, 't10k-images-idx3-ubyte'))
@@ -66,9 +66,10 @@ def main():
     Xtr, Ytr, Xte, Yte = prep(xtr), torch.tensor(ytr.astype(np.int64)), prep(xte), torch.tensor(yte.astype(np.int64))
     for spec in a.models.split(','):
         name, _, alpha = spec.partition(':')
+        torch.manual_seed(a.seed)
         net = lenet5() if name == 'lenet5' else mobilenet_v1(float(alpha or 1))
         opt = torch.optim.Adam(net.parameters(), lr=1e-3)
-        g = torch.Generator().manual_seed(1)
+        g = torch.Generator().manual_seed(a.seed)
         t0 = time.perf_counter()
         for _ in range(a.epochs):
             net.train()

@@ -6,8 +6,8 @@
 // Stand-ins are cached in build/placeholders/ (keyed by model, recipe and format version) so test
 // files and builds share one training run; a lock directory keeps parallel test files from
 // training the same model twice.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { convertToInt8, imageSamples } from '../src/convert/index.js';
 import { loadDataset } from '../src/data/datasets.js';
 import { readModel } from '../src/format/reader.js';
@@ -27,32 +27,17 @@ export interface ExampleModel {
   trained: boolean;
 }
 
-/** Does a .tcm file name (lower case, no extension) name this model? Shipped names are not fixed
- *  yet, so accept the usual spellings: lenet5*, mobilenet*{0.5,05,050,half} vs the rest. */
-function nameMatches(id: ExampleModelId, stem: string): boolean {
-  if (id === 'lenet5') return /^lenet-?5/.test(stem) && !/original/.test(stem);
-  if (!/mobilenet/.test(stem) || /v2|v3/.test(stem)) return false;
-  const half = /(0\.5|0_5|050|05\b|-05|half)/.test(stem);
-  return id === 'mobilenet-0.5' ? half : !half;
-}
+/** The file each model ships as in models/ (tools/ship-model.ts writes them; test/models checks them). */
+export const SHIPPED_FILE: Record<ExampleModelId, string> = {
+  'lenet5': 'lenet5.tcm',
+  'mobilenet-1.0': 'mobilenet-v1.tcm',
+  'mobilenet-0.5': 'mobilenet-v1-0.5.tcm',
+};
 
-function tcmFiles(dir: string, depth: number): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const entry of readdirSync(dir).sort()) {
-    const full = join(dir, entry);
-    if (statSync(full).isDirectory()) { if (depth > 0) out.push(...tcmFiles(full, depth - 1)); }
-    else if (entry.toLowerCase().endsWith('.tcm')) out.push(full);
-  }
-  return out;
-}
-
-/** The shipped int8 model for `id` under `modelsDir` (searched two levels deep), or null. */
+/** The shipped int8 model for `id` under `modelsDir`, or null. */
 export function findShippedModel(modelsDir: string, id: ExampleModelId): string | null {
-  for (const file of tcmFiles(modelsDir, 1)) {
-    if (nameMatches(id, basename(file).toLowerCase().replace(/\.tcm$/, ''))) return file;
-  }
-  return null;
+  const file = join(modelsDir, SHIPPED_FILE[id]);
+  return existsSync(file) ? file : null;
 }
 
 const STAND_IN = { epochs: 1, batch: 32, lr: 3e-3, seed: 5, trainLimit: 1024, calibration: 256 };
