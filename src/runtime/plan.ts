@@ -50,10 +50,8 @@ export interface KernelPlan {
     /** The wasm export: `dots` (pointwise) or `dw` (depthwise), see wasm/. */
     run: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h?: number, i?: number, j?: number) => void;
     memory: Int8Array; weights: number; rowW: number; accOffset: number;
-    /** The int8 results in wasm memory (copied out with one set()), and for a depthwise with
-     *  multiplier 1 the input's rows as views (copied in row by row). */
+    /** The int8 results in wasm memory (copied out with one set()). */
     outView: Int8Array;
-    rows: Int8Array[];
     /** Depthwise: width in pixels of the zero-point-padded input copy. */
     padW: number;
     /** Pointwise: output channels rounded up to 4 (the kernel's block). */

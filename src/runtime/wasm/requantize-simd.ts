@@ -1,57 +1,85 @@
 // requantize(acc, params, out, count, channels, zp, min, max, skip): TFLite's requantization of int32
-// sums in wasm, with the exact int64 arithmetic JavaScript lacks:
-//   v = (acc[i] + bias[c]) << leftShift[c]                       (int32, wrapping like C)
-//   r = SaturatingRoundingDoublingHighMul(v, multiplier[c])      (i64 product, floor((p + 2^30) / 2^31))
+// sums in wasm SIMD, four channels per i32x4, with the exact int64 products JavaScript lacks:
+//   v = (acc[i] + bias[c]) * 2^leftShift[c]                      (int32, wrapping like C's shift)
+//   r = SaturatingRoundingDoublingHighMul(v, multiplier[c])      = floor((v * m + 2^30) / 2^31)
 //   r = RoundingDivideByPOT(r, rightShift[c]); out[i] = clamp(r + zp, min, max)
-// params holds [bias, multiplier, leftShift, rightShift] as i32 per channel (plan-simd.ts). The
-// channel c runs 0..channels-1 along each pixel; after each pixel `skip` bytes of acc are skipped
-// (the depthwise kernel's rows are padded to 16 channels). The bias is plan.bias wrapped to int32:
-// the true accumulator fits int32, so the wrapped sum equals it. Tested against the JS runtime.
+// The high multiply: i64x2.extmul of v and m, plus 2^30, shifted left by one so that bits 31..62 are
+// the high 32-bit word of each lane (one shuffle gathers them). Only INT32_MIN * INT32_MIN overflows
+// (floor gives 2^31, which wraps to INT32_MIN, a value no other product gives): it becomes INT32_MAX.
+// RoundingDivideByPOT rounds half away from zero, so it is sign(r) * floor((|r| + 2^(e-1)) / 2^e), and
+// for |r| < 2^31 that is the high word of (|r| * 2^(31 - e) + 2^30) << 1 again, an unsigned extmul
+// (2^(31 - e) fits u32 for every e in 0..31): no per-lane shift needed. Then saturating steps that
+// give clamp(r + zp, min, max) without any int32 wrap: narrow to i16, add zp with i16 saturation,
+// narrow to i8 (whatever saturated lies beyond [-128, 127] on the side of the true r + zp), clamp to
+// [min, max] as i8x16; 8 int8 stored at once.
+// params (plan-simd.ts's setParams) holds, per block of 4 channels, four i32x4: bias (plan.bias wrapped
+// to int32: the true accumulator fits int32, so the wrapped sum equals it), 2^leftShift, multiplier,
+// 2^(31 - rightShift), room for ceil8(channels). Channels run 0..channels-1 along each pixel, 8 per
+// step; lanes past the last channel read whatever follows and write into the next pixel's bytes
+// (rewritten next) or up to 7 spare bytes after the output. Each pixel's sums are ceil4(channels)
+// int32 then `skip` bytes of padding.
+// Tested against the BigInt reference (INT32_MIN saturation included).
 //
-// Runtime rule: ES5 subset. Runs once at module load.
-import { sleb, uleb, I32, WasmFunction } from './assemble.js';
+// Runtime rule: ES5 subset. Runs at build time (tools/wasm-kernels.ts).
+import { sleb, uleb, I32, V128, WasmFunction } from './assemble.js';
 
 var ACC = 0, PARAMS = 1, OUT = 2, COUNT = 3, CHANNELS = 4, ZP = 5, MIN = 6, MAX = 7, SKIP = 8;
-var I = 9, C = 10, P = 11, V = 12, M = 13, R = 14, MASK = 15;
+var I = 9, C = 10, P = 11;
+var V = 12, R = 13, NUDGE = 14, LOW = 15, HIGH = 16, ZPV = 17, INT_MIN = 18;
 
 function get(i: number): number[] { return [0x20].concat(uleb(i)); }
 function set(i: number): number[] { return [0x21].concat(uleb(i)); }
 function tee(i: number): number[] { return [0x22].concat(uleb(i)); }
 function i32(v: number): number[] { return [0x41].concat(sleb(v)); }
-function load(offset: number): number[] { return [0x28, 2].concat(uleb(offset)); }
-var ADD = [0x6a], SUB = [0x6b], AND = [0x71], SHL = [0x74], SHR = [0x75];
-var EQ = [0x46], NE = [0x47], LT = [0x48], GT = [0x4a], SELECT = [0x1b];
-var I64_EXTEND = [0xac], I64_MUL = [0x7e], I64_ADD = [0x7c], I64_SHR = [0x87], WRAP = [0xa7];
-var I64_CONST_2_30 = [0x42, 0x80, 0x80, 0x80, 0x80, 0x04]; // 2^30
-var STORE8 = [0x3a, 0, 0];
+function simd(op: number): number[] { return [0xfd].concat(uleb(op)); }
+function load(offset: number): number[] { return simd(0x00).concat([0], uleb(offset)); }
+var ADD = [0x6a], SUB = [0x6b], MUL = [0x6c], AND = [0x71], LT = [0x48];
+var SPLAT32 = simd(0x11), SPLAT64 = simd(0x12);
+var ADD32 = simd(0xae), SUB32 = simd(0xb1), MUL32 = simd(0xb5), EQ32 = simd(0x37), ABS32 = simd(0xa0);
+var SHR32 = simd(0xac), XOR = simd(0x51);
+var ADD64 = simd(0xce), SHL64 = simd(0xcb);
+var NARROW16 = simd(0x85), NARROW8 = simd(0x65);
+var STORE64_LANE0 = simd(0x5b).concat([0, 0, 0]);
+// the high 32-bit word of each i64 lane of two vectors, as one i32x4
+var HIGH_WORDS = simd(0x0d).concat([4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31]);
 function add(local: number, by: number[]): number[] { return get(local).concat(by, ADD, set(local)); }
+
+/** Bits 31..62 of v * y + 2^30 (i64, v in local V, y the code pushing it) as i32x4: `low`, `high` the
+ *  signed or unsigned extmul opcodes. */
+function highMul(y: number[], low: number, high: number): number[] {
+  return get(V).concat(y, simd(low), get(NUDGE), ADD64, i32(1), SHL64,
+    get(V), y, simd(high), get(NUDGE), ADD64, i32(1), SHL64, HIGH_WORDS);
+}
+
+/** Four requantized sums as i32x4 on the stack (before zp and clamp): sums at acc + accOffset,
+ *  parameters at p + paramOffset. */
+function quad(accOffset: number, paramOffset: number): number[] {
+  return get(ACC).concat(load(accOffset), get(P), load(paramOffset), ADD32, get(P), load(paramOffset + 16), MUL32, set(V),
+    highMul(get(P).concat(load(paramOffset + 32)), 0xdc, 0xdd), tee(R), // i64x2.extmul_{low,high}_i32x4_s
+    get(R), get(INT_MIN), EQ32, ADD32, tee(R), // 2^31 (wrapped to INT32_MIN) saturates to INT32_MAX
+    ABS32, set(V), highMul(get(P).concat(load(paramOffset + 48)), 0xde, 0xdf), // |r| rounded: extmul_*_u
+    get(R), i32(31), SHR32, tee(V), XOR, get(V), SUB32); // the sign back: (q ^ s) - s, s = r >> 31
+}
 
 var code = ([] as number[]).concat(
   get(PARAMS), set(P),
-  [0x03, 0x40], // loop over outputs
-  // v = (acc + bias) << leftShift; m = multiplier
-  get(ACC), load(0), get(P), load(0), ADD, get(P), load(8), SHL, set(V),
-  get(P), load(4), set(M),
-  // (v * m + nudge) / 2^31 truncated toward zero = floor((v * m + 2^30) / 2^31) for either sign
-  // (for a negative product the nudge 1 - 2^30 plus truncation is the same floor): an arithmetic shift
-  get(V), I64_EXTEND, get(M), I64_EXTEND, I64_MUL, I64_CONST_2_30, I64_ADD, [0x42, 31], I64_SHR, WRAP, set(R),
-  // the one overflow: INT32_MIN * INT32_MIN saturates to INT32_MAX
-  i32(2147483647), get(R), get(V), i32(-2147483648), EQ, get(M), i32(-2147483648), EQ, AND, SELECT, set(R),
-  // rounding divide by 2^rightShift
-  i32(1), get(P), load(12), SHL, i32(1), SUB, set(MASK),
-  get(R), get(P), load(12), SHR,
-  get(R), get(MASK), AND, get(MASK), i32(1), SHR, get(R), i32(0), LT, ADD, GT, ADD, set(R),
-  // clamp to [min - zp, max - zp], then add zp: the same result as clamping r + zp without the
-  // int32 wrap-around r + zp could hit (JavaScript adds in doubles)
-  get(OUT), get(I), ADD,
-  get(MIN), get(ZP), SUB, tee(MASK), get(MAX), get(ZP), SUB, tee(V),
-  get(R), get(R), get(V), GT, SELECT, tee(R), get(R), get(MASK), LT, SELECT, get(ZP), ADD,
-  STORE8,
-  add(ACC, i32(4)), add(P, i32(16)), add(C, i32(1)),
-  // next pixel: back to channel 0, skip the padding sums
-  [0x02, 0x40], get(C), get(CHANNELS), NE, [0x0d, 0], i32(0), set(C), get(PARAMS), set(P), add(ACC, get(SKIP)), [0x0b],
-  add(I, i32(1)), get(I), get(COUNT), NE, [0x0d, 0],
+  [0x42, 0x80, 0x80, 0x80, 0x80, 0x04], SPLAT64, set(NUDGE), // i64 2^30
+  i32(-2147483648), SPLAT32, set(INT_MIN),
+  get(MIN), simd(0x0f), set(LOW), get(MAX), simd(0x0f), set(HIGH), get(ZP), simd(0x10), set(ZPV), // i8x16, i8x16, i16x8.splat
+  [0x03, 0x40], // loop over blocks of 8 outputs
+  get(OUT), get(I), ADD, // the store's address
+  // saturating narrows: r to i16, + zp (i16x8.add_sat_s), to i8, then the clamp in i8x16 (min_s, max_s)
+  quad(0, 0), quad(16, 64), NARROW16, get(ZPV), simd(0x8f), tee(V), get(V), NARROW8, get(LOW), simd(0x78), get(HIGH), simd(0x76),
+  STORE64_LANE0,
+  add(ACC, i32(32)), add(P, i32(128)), add(I, i32(8)), add(C, i32(8)),
+  // next pixel: back to channel 0 (output index = pixel start + channels), the sums after channel
+  // ceil4(channels) skipped
+  [0x02, 0x40], get(C), get(CHANNELS), LT, [0x0d, 0],
+  get(I), get(C), SUB, get(CHANNELS), ADD, set(I),
+  get(ACC), get(CHANNELS), i32(3), ADD, i32(-4), AND, get(C), SUB, i32(4), MUL, ADD, get(SKIP), ADD, set(ACC),
+  i32(0), set(C), get(PARAMS), set(P), [0x0b],
+  get(I), get(COUNT), LT, [0x0d, 0],
   [0x0b]);
 
-/** The shared requantization function (9 i32 parameters), assembled into each SIMD module. */
-export var REQUANTIZE_FUNCTION: WasmFunction = { name: 'requantize', params: 9, locals: [[7, I32]], code: code };
+/** The shared requantization function (9 i32 parameters), assembled into the SIMD module. */
+export var REQUANTIZE_FUNCTION: WasmFunction = { name: 'requantize', params: 9, locals: [[3, I32], [7, V128]], code: code };

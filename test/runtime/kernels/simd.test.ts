@@ -6,24 +6,23 @@ import { describe, expect, it } from 'vitest';
 import { writeModel } from '../../../src/format/writer.js';
 import { loadModel, usePlanner, type Model } from '../../../src/runtime/model.js';
 import type { PlannedOp } from '../../../src/runtime/plan.js';
-import { planOpSimd } from '../../../src/runtime/wasm/plan-simd.js';
-import { POINTWISE_SIMD_WASM } from '../../../src/runtime/wasm/pointwise-simd.js';
-import { DEPTHWISE_SIMD_WASM } from '../../../src/runtime/wasm/depthwise-simd.js';
+import { planOpSimd, setParams } from '../../../src/runtime/wasm/plan-simd.js';
+import { SIMD_WASM } from '../../../src/runtime/wasm/module-simd.js';
 import { sleb, uleb } from '../../../src/runtime/wasm/assemble.js';
 import { buildMultiOpModel } from '../fixtures/multi-op-model.js';
 import { clampRef, mbqmRef, randInt, rng } from '../reference.js';
 import { quantizeMultiplier } from '../../../src/format/multiplier.js';
 
-const hasSimd = typeof WebAssembly === 'object' && WebAssembly.validate(POINTWISE_SIMD_WASM as BufferSource);
+const hasSimd = typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_WASM as BufferSource);
 if (!hasSimd) console.log('skip: this engine has no WebAssembly SIMD');
 
 describe('assembler', () => {
-  it('the embedded modules (src/runtime/wasm/kernels-wasm.ts) are the assembled sources: run tools/wasm-kernels.ts when this fails', async () => {
+  it('the embedded module (src/runtime/wasm/kernels-wasm.ts) is the assembled source: run tools/wasm-kernels.ts when this fails', async () => {
     const { kernelsSource } = await import('../../../tools/wasm-kernels.js');
     expect(readFileSync(new URL('../../../src/runtime/wasm/kernels-wasm.ts', import.meta.url), 'utf8')).toBe(kernelsSource());
-    const { POINTWISE_SIMD_BASE64 } = await import('../../../src/runtime/wasm/kernels-wasm.js');
+    const { SIMD_BASE64 } = await import('../../../src/runtime/wasm/kernels-wasm.js');
     const { decodeBase64 } = await import('../../../src/runtime/wasm/base64.js');
-    expect(Array.from(decodeBase64(POINTWISE_SIMD_BASE64))).toEqual(Array.from(POINTWISE_SIMD_WASM));
+    expect(Array.from(decodeBase64(SIMD_BASE64))).toEqual(Array.from(SIMD_WASM));
   });
 
   it('encodes LEB128 as the spec does', () => {
@@ -44,18 +43,21 @@ describe.skipIf(!hasSimd)('pointwise SIMD kernel', () => {
       const outC = randInt(r, 1, 20);
       const rowW = (inC + 15) & ~15;
       const outC4 = (outC + 3) & ~3; // the kernel's block of 4 channels; rows past outC stay zero
-      const wOff = (pixels * inC + 16 + 15) & ~15;
-      const accOff = wOff + outC4 * rowW;
-      const memory = new WebAssembly.Memory({ initial: Math.ceil((accOff + pixels * outC4 * 4) / 65536) });
-      const { dots } = new WebAssembly.Instance(new WebAssembly.Module(POINTWISE_SIMD_WASM as BufferSource), { m: { m: memory } }).exports as { dots: Function };
+      const wOff = (pixels * inC + rowW + 15) & ~15; // spare input: row overrun and an odd count's phantom pixel
+      const accOff = wOff + outC4 * rowW * 2;
+      const memory = new WebAssembly.Memory({ initial: Math.ceil((accOff + (pixels + 1) * outC4 * 4) / 65536) });
+      const { dots } = new WebAssembly.Instance(new WebAssembly.Module(SIMD_WASM as BufferSource), { m: { m: memory } }).exports as { dots: Function };
       const m8 = new Int8Array(memory.buffer);
-      for (let i = 0; i < pixels * inC + 16; i++) m8[i] = randInt(r, -128, 127); // spare bytes too: zero weights cancel them
-      for (let n = 0; n < outC; n++) for (let k = 0; k < inC; k++) m8[wOff + n * rowW + k] = randInt(r, -128, 127);
+      for (let i = 0; i < pixels * inC + rowW; i++) m8[i] = randInt(r, -128, 127); // spare bytes too: zero weights cancel them
+      // int16 weights in the kernel's order: per block of 4 channels, per 16 inputs, the 4 channels' values
+      const w16 = new Int16Array(memory.buffer, wOff, outC4 * rowW);
+      const wAt = (n: number, k: number) => (n >> 2) * 4 * rowW + (k >> 4) * 64 + (n & 3) * 16 + (k & 15);
+      for (let n = 0; n < outC; n++) for (let k = 0; k < inC; k++) w16[wAt(n, k)] = randInt(r, -128, 127);
       dots(0, wOff, accOff, pixels, inC, rowW, outC4);
       const acc = new Int32Array(memory.buffer, accOff, pixels * outC4);
       for (let p = 0; p < pixels; p++) for (let n = 0; n < outC4; n++) {
         let s = 0;
-        for (let k = 0; k < inC; k++) s += m8[p * inC + k] * m8[wOff + n * rowW + k];
+        for (let k = 0; k < inC; k++) s += m8[p * inC + k] * w16[wAt(n, k)];
         expect(acc[p * outC4 + n]).toBe(s);
       }
     }
@@ -63,15 +65,19 @@ describe.skipIf(!hasSimd)('pointwise SIMD kernel', () => {
 });
 
 describe.skipIf(!hasSimd)('requantize (wasm, int64)', () => {
-  it('equals MultiplyByQuantizedMultiplier (BigInt) + zero point + clamp, any accumulator and shift', () => {
+  it('equals MultiplyByQuantizedMultiplier (BigInt) + zero point + clamp, any accumulator, shift and channel count', () => {
     const r = rng(45);
-    const count = 4096, channels = 16;
     const memory = new WebAssembly.Memory({ initial: 1 });
-    const { requantize } = new WebAssembly.Instance(new WebAssembly.Module(POINTWISE_SIMD_WASM as BufferSource), { m: { m: memory } }).exports as { requantize: Function };
-    const acc = new Int32Array(memory.buffer, 0, count);
-    const params = new Int32Array(memory.buffer, count * 4, channels * 4);
-    const out = new Int8Array(memory.buffer, count * 4 + channels * 16, count);
-    for (let t = 0; t < 20; t++) {
+    const { requantize } = new WebAssembly.Instance(new WebAssembly.Module(SIMD_WASM as BufferSource), { m: { m: memory } }).exports as { requantize: Function };
+    for (let t = 0; t < 30; t++) {
+      // channels in blocks of 4 (a last partial block too); each pixel's sums padded by `pad` more
+      const channels = t < 10 ? 16 : randInt(r, 1, 23), pad = t % 3 === 2 ? 4 * randInt(r, 1, 3) : 0;
+      const stride = ((channels + 3) & ~3) + pad, pixels = Math.floor(3000 / stride), count = pixels * channels;
+      const acc = new Int32Array(memory.buffer, 0, pixels * stride);
+      const params = new Int32Array(memory.buffer, pixels * stride * 4, stride * 4);
+      const outAt = pixels * stride * 4 + stride * 16;
+      const out = new Int8Array(memory.buffer, outAt, count + 4);
+      out.fill(0x55);
       const shifts: number[] = [], mults: number[] = [], biases: number[] = [];
       for (let c = 0; c < channels; c++) {
         const q = quantizeMultiplier(Math.pow(2, randInt(r, -30, 4)) * (0.5 + r()));
@@ -79,19 +85,19 @@ describe.skipIf(!hasSimd)('requantize (wasm, int64)', () => {
         mults.push(extreme ? -2147483648 : q.multiplier);
         shifts.push(extreme ? 0 : q.shift);
         biases.push(randInt(r, -100000, 100000));
-        params.set([biases[c], mults[c], Math.max(shifts[c], 0), Math.max(-shifts[c], 0)], 4 * c);
+        setParams(params, c, biases[c], mults[c], Math.max(shifts[c], 0), Math.max(-shifts[c], 0));
       }
-      for (let i = 0; i < count; i++) {
+      for (let i = 0; i < pixels * stride; i++) {
         const big = i % 3 === 0;
         acc[i] = big ? randInt(r, -2147483648, 2147483647) : randInt(r, -3000000, 3000000);
-        if (i % 97 === 0) acc[i] = -2147483648 - biases[i % channels];
+        if (i % 97 === 0) acc[i] = -2147483648 - biases[(i % stride) % channels];
       }
       const zp = randInt(r, -128, 127), min = randInt(r, -128, 0), max = randInt(r, 0, 127);
-      requantize(0, count * 4, count * 4 + channels * 16, count, channels, zp, min, max, 0);
+      requantize(0, pixels * stride * 4, outAt, count, channels, zp, min, max, pad * 4);
       for (let i = 0; i < count; i++) {
-        const c = i % channels;
-        const want = clampRef(mbqmRef((acc[i] + biases[c]) | 0, mults[c], shifts[c]) + zp, min, max);
-        expect(out[i], `acc ${acc[i]} bias ${biases[c]} m ${mults[c]} s ${shifts[c]}`).toBe(want);
+        const c = i % channels, a = acc[Math.floor(i / channels) * stride + c];
+        const want = clampRef(mbqmRef((a + biases[c]) | 0, mults[c], shifts[c]) + zp, min, max);
+        expect(out[i], `acc ${a} bias ${biases[c]} m ${mults[c]} s ${shifts[c]}`).toBe(want);
       }
     }
   });
@@ -106,7 +112,7 @@ describe.skipIf(!hasSimd)('depthwise 3x3 SIMD kernel', () => {
       const padH = (outH - 1) * sy + 3, padW = (outW - 1) * sx + 3;
       const wOff = (padH * padW * channels + 16 + 15) & ~15, accOff = wOff + 9 * rowW;
       const memory = new WebAssembly.Memory({ initial: Math.ceil((accOff + outH * outW * rowW * 4) / 65536) });
-      const { dw } = new WebAssembly.Instance(new WebAssembly.Module(DEPTHWISE_SIMD_WASM as BufferSource), { m: { m: memory } }).exports as { dw: Function };
+      const { dw } = new WebAssembly.Instance(new WebAssembly.Module(SIMD_WASM as BufferSource), { m: { m: memory } }).exports as { dw: Function };
       const m8 = new Int8Array(memory.buffer);
       for (let i = 0; i < padH * padW * channels + 16; i++) m8[i] = randInt(r, -128, 127);
       for (let k = 0; k < 9; k++) for (let c = 0; c < channels; c++) m8[wOff + k * rowW + c] = randInt(r, -128, 127);
@@ -119,6 +125,28 @@ describe.skipIf(!hasSimd)('depthwise 3x3 SIMD kernel', () => {
         }
         expect(acc[(oy * outW + ox) * rowW + c]).toBe(s);
       }
+    }
+  });
+});
+
+describe.skipIf(!hasSimd)('pad (the depthwise input copy)', () => {
+  it('writes each row into the border, every byte repeated `multiplier` times, and nothing else', () => {
+    const r = rng(46);
+    for (let t = 0; t < 40; t++) {
+      const rows = randInt(r, 1, 6), bytes = randInt(r, 1, 40), multiplier = t < 4 ? 1 + 7 * t : randInt(r, 1, 20);
+      const srcStride = bytes + randInt(r, 0, 5), dstStride = bytes * multiplier + randInt(r, 0, 20), dst = randInt(r, 0, 30);
+      const size = dst + rows * dstStride + 64, src = size;
+      const memory = new WebAssembly.Memory({ initial: 1 });
+      const { pad } = new WebAssembly.Instance(new WebAssembly.Module(SIMD_WASM as BufferSource), { m: { m: memory } }).exports as { pad: Function };
+      const m8 = new Int8Array(memory.buffer);
+      for (let i = 0; i < rows * srcStride; i++) m8[src + i] = randInt(r, -128, 127);
+      m8.fill(77, 0, size);
+      const want = m8.slice(0, size);
+      for (let y = 0; y < rows; y++) for (let k = 0; k < bytes; k++) for (let j = 0; j < multiplier; j++) {
+        want[dst + y * dstStride + k * multiplier + j] = m8[src + y * srcStride + k];
+      }
+      pad(src, dst, rows, bytes, srcStride, dstStride, multiplier);
+      expect(Array.from(m8.slice(0, size))).toEqual(Array.from(want));
     }
   });
 });
