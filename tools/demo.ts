@@ -243,7 +243,7 @@ async function main(): Promise<void> {
   const n = results[0]?.summary.testImages ?? 0;
   const md = `# tinyconv demo summary\n\nTrained on ${train.count} images of ${DATA}, evaluated on its ${n} test images; ` +
     `int8 = ${DEFAULT_METHOD} calibration on ${CALIBRATION_COUNT} training images, per-channel weights. ` +
-    `Bundle = ${results[0]?.bundle?.kind ?? 'not built'} (bytes, and gzip -9 in parentheses); ms per inference: median single-image run in Node.\n\n` +
+    `Bundle = ${results[0]?.bundle?.kind ?? 'not built'} (bytes, and gzip -9 in parentheses); ms per inference: median single-image run in Node (int8: the SIMD runtime build; float: the reference executor).\n\n` +
     `${summaryTable}\n\nReports: ${results.map((r) => `[${r.summary.model}](${r.summary.model}.html)`).join(', ')}\n`;
   mkdirSync(REPORTS, { recursive: true });
   writeFileSync(join(REPORTS, 'demo-summary.md'), md);

@@ -7,7 +7,9 @@ import type { Dataset } from '../data/datasets.js';
 import type { FloatModel, GraphNode } from '../graph/types.js';
 import { createExecutor } from '../graph/execute.js';
 import { countLayers } from '../graph/count.js';
-import { loadModel, type Model } from '../runtime/index.js';
+// The SIMD build (same bytes as the plain runtime; falls back to the fast JS kernels without
+// WebAssembly SIMD): the int8 time in the report is what a deployment that wants speed gets.
+import { loadModel, type Model } from '../runtime/simd.js';
 import type { Tensor } from '../runtime/tensor.js';
 import { progressBar } from '../convert/progress.js';
 import {

@@ -161,10 +161,10 @@ function sizeSection(d: ReportData): string {
     ['parameters', int(s.params)],
     ['multiply-accumulates', int(s.macs)],
     ['float executor, per inference', ms(d.timing.floatMs)],
-    ['int8 runtime, per inference', ms(d.timing.int8Ms)],
+    ['int8 runtime (SIMD build), per inference', ms(d.timing.int8Ms)],
   ], 'size-table');
   return `<h2 id="size">Size and cost</h2>
-<p class="note">Times are medians over ${int(d.timing.runs)} single-image runs in this process (Node); parameters and MACs are the float graph's.</p>
+<p class="note">Times are medians over ${int(d.timing.runs)} single-image runs in this process (Node; int8 on the SIMD runtime build, float on the reference float executor); parameters and MACs are the float graph's.</p>
 ${facts}
 <h3>Per layer</h3>${table(['layer', 'op', 'output', 'params', 'MACs'], rows, 'layers-table')}`;
 }

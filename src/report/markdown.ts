@@ -57,7 +57,7 @@ export function renderMarkdown(d: ReportData, htmlName?: string): string {
     ['parameters', int(d.size.params)],
     ['multiply-accumulates', int(d.size.macs)],
     ['float executor, per inference', ms(d.timing.floatMs)],
-    ['int8 runtime, per inference', ms(d.timing.int8Ms)],
+    ['int8 runtime (SIMD build), per inference', ms(d.timing.int8Ms)],
   ]));
   out.push('', table(['layer', 'op', 'output', 'params', 'MACs'], [
     ...d.size.layers.map((l) => [l.name, l.op, shape(l.outputShape), int(l.params), int(l.macs)]),
