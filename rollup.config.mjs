@@ -42,10 +42,10 @@ const terse = (ecma) => terser({
   ecma,
   module: ecma !== 5,
   toplevel: ecma !== 5, // the IIFE's top-level var is the global tinyconv
-  // reduce_vars off: with it terser substitutes a function used once at its call site as
+  // reduce_funcs off: with it terser substitutes a function used once at its call site as
   // `function(...){...}(...)`, so a kernel called from run() would create a closure per call
   // (measured: ~1.6 KB per run on the min bundles; test/runtime/allocation.test.ts runs them).
-  compress: { passes: 3, unsafe_arrows: false, reduce_vars: false },
+  compress: { passes: 3, unsafe_arrows: false, reduce_funcs: false },
   mangle: true,
   format: { comments: false },
 });

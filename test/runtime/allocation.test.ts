@@ -76,7 +76,10 @@ describe('run() allocates nothing (heap statistics over 10,000 runs)', () => {
       // for a non-integer value kept in a variable, property or array slot that is not a Float64Array.
       const perRun = `${(youngGrew / 10000).toFixed(1)} bytes per run`;
       expect(youngGrew, `run() allocated ${perRun} in the young generation`).toBeLessThan(16 * 1024);
-      expect(grew, `heap grew ${(grew / 10000).toFixed(1)} bytes per run`).toBeLessThan(64 * 1024);
+      // The total heap also sees V8 compiling into old space, which under load can come late
+      // (seen: > 64 KB on a busy machine with the young generation flat); 128 KB still stays below
+      // one 16-byte object per run.
+      expect(grew, `heap grew ${(grew / 10000).toFixed(1)} bytes per run`).toBeLessThan(128 * 1024);
     });
   }
 });
