@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/data/random.js';
 import { Conv2d } from '../../src/train/layers/conv2d.js';
+import { depthwise3x3Backward, depthwise3x3Forward, padShape, type DwShape } from '../../src/train/layers/depthwise3x3.js';
+import { simdAvailable } from '../../src/train/gemm-simd.js';
 import { BatchNorm } from '../../src/train/layers/batchnorm.js';
 import { HardSigmoid, HardSwish, LeakyRelu, PRelu, Relu, Relu6, Sigmoid, Tanh } from '../../src/train/layers/activations.js';
 import { AvgPool, GlobalAvgPool, MaxPool } from '../../src/train/layers/pool.js';
@@ -55,13 +57,107 @@ describe('finite-difference gradient checks', () => {
     }
   });
 
+  it('SIMD fast paths: pointwise conv through the wasm GEMM, 3x3 depthwise with C % 4 == 0 (strides 1 and 2)', () => {
+    expect(simdAvailable()).toBe(true); // Node >= 20 has WebAssembly SIMD: these shapes take the wasm kernels
+    // Pointwise 16 -> 8 at 4x4, batch 2: M = 32, N = 8, K = 16 (forward, dW and dX products all qualify).
+    expectGood(gradCheckLayer(new Conv2d({ outChannels: 8, kernel: 1, bias: false }), [[4, 4, 16]]));
+    expectGood(gradCheckLayer(new Conv2d({ outChannels: 16, kernel: 1 }), [[3, 3, 8]], { batch: 5 })); // a leftover row (M = 45)
+    // A 3x3 stem over one channel: forward through the transposed-weights SIMD path, dW through dW^T (K = 9).
+    expectGood(gradCheckLayer(new Conv2d({ outChannels: 8, kernel: 3, padding: 1 }), [[8, 8, 1]]));
+    expectGood(gradCheckLayer(new Conv2d({ outChannels: 8, kernel: 3, padding: 1, groups: 8, bias: false }), [[5, 5, 8]]));
+    expectGood(gradCheckLayer(new Conv2d({ outChannels: 8, kernel: 3, padding: 1, stride: 2, groups: 8 }), [[6, 6, 8]]));
+    expectGood(gradCheckLayer(new Conv2d({ outChannels: 4, kernel: 3, padding: [1, 1, 0, 0], stride: 2, groups: 4 }), [[7, 7, 4]]));
+  });
+
+  it('3x3 depthwise: SIMD and JS kernels agree (forward, input and weight gradients)', () => {
+    const rng = new Rng(21);
+    for (const { stride, padding, H, C } of [
+      { stride: 1, padding: [1, 1, 1, 1], H: 7, C: 16 }, { stride: 2, padding: [1, 1, 1, 1], H: 8, C: 8 },
+      { stride: 2, padding: [1, 1, 0, 0], H: 7, C: 4 }, { stride: 1, padding: [0, 0, 0, 0], H: 5, C: 12 },
+    ] as Array<{ stride: number; padding: [number, number, number, number]; H: number; C: number }>) {
+      const n = 3;
+      const oH = Math.floor((H + padding[0] + padding[2] - 3) / stride) + 1, oW = Math.floor((H + padding[1] + padding[3] - 3) / stride) + 1;
+      const s: DwShape = { n, H, W: H, C, oH, oW, sh: stride, sw: stride, pt: padding[0], pl: padding[1] };
+      const x = randomArray(n * H * H * C, rng), w = randomArray(9 * C, rng), bias = randomArray(C, rng), dY = randomArray(n * oH * oW * C, rng);
+      const [Hp, Wp] = padShape(s);
+      const results = [true, false].map((useSimd) => {
+        const out = new Float32Array(n * oH * oW * C), dX = new Float32Array(n * H * H * C).fill(7), gw = new Float32Array(9 * C);
+        depthwise3x3Forward(x, w, bias, out, s, new Float32Array(Hp * Wp * C), useSimd);
+        depthwise3x3Backward(x, w, dY, dX, gw, s, new Float32Array(Hp * Wp * C), new Float32Array(Hp * Wp * C), useSimd);
+        return { out, dX, gw };
+      });
+      for (const key of ['out', 'dX', 'gw'] as const) {
+        const [a, b] = [results[0][key], results[1][key]];
+        for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i]), `s${stride} C${C} ${key}[${i}]`).toBeLessThan(1e-4);
+      }
+    }
+  });
+
   it('batchnorm in training mode (batch statistics) and eval mode (running statistics)', () => {
     expectGood(gradCheckLayer(new BatchNorm(), [[3, 3, 4]], { batch: 3 }));
     expectGood(gradCheckLayer(new BatchNorm(), [[5]], { batch: 4 }));
     // Fused clamp: about half of the normalised outputs fall below 0 and are cut.
-    for (const activation of ['relu', 'relu6'] as const) expectGood(gradCheckLayer(new BatchNorm({ activation }), [[2, 2, 3]], { batch: 3, eps: 1e-3 }));
+    for (const activation of ['relu', 'relu6'] as const) {
+      expectGood(gradCheckLayer(new BatchNorm({ activation }), [[2, 2, 3]], { batch: 3, eps: 1e-3 }));
+      expectGood(gradCheckLayer(new BatchNorm({ activation }), [[2, 2, 8]], { batch: 3, eps: 1e-3 })); // SIMD passes (C % 4 == 0)
+    }
+    // Larger than one channel-outer block (4096 elements): against a float64 reference of the formulas.
+    // C = 8 takes the WebAssembly SIMD passes, C = 6 the JS ones.
+    for (const [activation, C, n] of [[undefined, 8, 3], ['relu6', 8, 3], ['relu', 8, 3], ['relu6', 6, 5]] as const) {
+      const per = 13 * 13 * C, total = n * per, rng = new Rng(8);
+      const bn = new BatchNorm({ activation });
+      bn.setup([[13, 13, C]], rng);
+      bn.gamma.data.set(randomArray(C, rng, 2)); bn.beta.data.set(randomArray(C, rng, 3));
+      const x = randomArray(total, rng, 4), dY = randomArray(total, rng);
+      for (let i = 0; i < total; i++) x[i] += (i % C) - 3; // per-channel offsets
+      const out = Float32Array.from(bn.forward([x], ctxFor(n)));
+      const dX = bn.backward(dY, [true], ctxFor(n))[0]!;
+      const N = total / C;
+      for (let c = 0; c < C; c++) {
+        let m = 0, v = 0;
+        for (let i = c; i < total; i += C) m += x[i] / N;
+        for (let i = c; i < total; i += C) v += (x[i] - m) ** 2 / N;
+        const inv = 1 / Math.sqrt(v + bn.eps), g = bn.gamma.data[c], b = bn.beta.data[c];
+        let sd = 0, sdh = 0;
+        const d = new Map<number, number>();
+        for (let i = c; i < total; i += C) {
+          const h = (x[i] - m) * inv, pre = h * g + b;
+          const hi = activation === 'relu6' ? 6 : Infinity;
+          const y = activation ? Math.min(Math.max(pre, 0), hi) : pre;
+          expect(Math.abs(out[i] - y), `${activation} out[${i}]`).toBeLessThan(1e-4 * Math.max(1, Math.abs(y)));
+          const di = activation && (pre <= 0 || pre >= hi) ? 0 : dY[i];
+          d.set(i, di); sd += di; sdh += di * h;
+        }
+        expect(Math.abs(bn.beta.grad[c] - sd)).toBeLessThan(1e-3);
+        expect(Math.abs(bn.gamma.grad[c] - sdh)).toBeLessThan(1e-3);
+        for (let i = c; i < total; i += C) {
+          const h = (x[i] - m) * inv;
+          const want = g * inv / N * (N * d.get(i)! - sd - h * sdh);
+          expect(Math.abs(dX[i] - want), `${activation} dX[${i}]`).toBeLessThan(1e-4);
+        }
+      }
+    }
+    // Eval mode over more samples than the last training forward held (the SIMD pass goes piecewise).
+    {
+      const C = 8, per = 5 * 5 * C, n = 2700, rng = new Rng(3); // 540k floats: more than one piece (2^19)
+      const bn = new BatchNorm({ activation: 'relu6' });
+      bn.setup([[5, 5, C]], rng);
+      const x = randomArray(n * per, rng, 5);
+      bn.forward([x.subarray(0, per)], ctxFor(1));
+      bn.runningMean.set(randomArray(C, rng)); bn.runningVar.set(randomArray(C, rng, 0.5).map((v) => v + 1));
+      const out = bn.forward([x], ctxFor(n, false));
+      let worst = 0, where = -1;
+      for (let i = 0; i < n * per; i++) {
+        const c = i % C;
+        const y = Math.min(Math.max((x[i] - bn.runningMean[c]) / Math.sqrt(bn.runningVar[c] + bn.eps) * bn.gamma.data[c] + bn.beta.data[c], 0), 6);
+        const err = Math.abs(out[i] - y) / Math.max(1, Math.abs(y));
+        if (err > worst) { worst = err; where = i; }
+      }
+      expect(worst, `eval out[${where}]`).toBeLessThan(1e-5);
+    }
     const bn = new BatchNorm({ momentum: 0.5 });
     expectGood(gradCheckLayer(bn, [[2, 2, 3]], { batch: 2, training: false }));
+    expectGood(gradCheckLayer(new BatchNorm({ activation: 'relu6' }), [[2, 2, 8]], { batch: 2, training: false, eps: 1e-3 })); // SIMD eval pass
   });
 
   it('activations', () => {

@@ -12,7 +12,7 @@
 // (|128 * 128| < 2^15): i16x8.extmul_{low,high}_i8x16_s, then sign-extend to i32x4 and add.
 //
 // Runtime rule: ES5 subset. Runs at build time (tools/wasm-kernels.ts).
-import { sleb, uleb, I32, V128, WasmFunction } from './assemble.js';
+import { sleb, uleb, I32, V128, WasmFunction } from '../../wasm/assemble.js';
 
 // Params 0-9; locals: oy 10, ox 11, c 12, ky 13, kx 14, pix 15, xTap 16, wTap 17, out 18 (i32);
 // a0-a3 19-22, xv 23, wv 24, lo 25, hi 26, zero 27 (v128).

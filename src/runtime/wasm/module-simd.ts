@@ -3,7 +3,7 @@
 // memory (plan-simd.ts). tools/wasm-kernels.ts embeds these bytes as kernels-wasm.ts.
 //
 // Runtime rule: ES5 subset. Runs at build time.
-import { assemble } from './assemble.js';
+import { assemble } from '../../wasm/assemble.js';
 import { POINTWISE_FUNCTION } from './pointwise-simd.js';
 import { DEPTHWISE_FUNCTION, PAD_FUNCTION } from './depthwise-simd.js';
 import { REQUANTIZE_FUNCTION } from './requantize-simd.js';

@@ -18,7 +18,7 @@
 // plan.bias and requantize-simd.ts requantizes these sums, so the result is the JS kernel's.
 //
 // Runtime rule: ES5 subset. Runs at build time (tools/wasm-kernels.ts).
-import { sleb, uleb, I32, V128, WasmFunction } from './assemble.js';
+import { sleb, uleb, I32, V128, WasmFunction } from '../../wasm/assemble.js';
 
 // Locals: params 0-6, then p 7, n 8, k 9, xRow 10, wRow 11, xRow2 12, step 13 (i32); sums 14-21 (four
 // per pixel), a 22, b 23, xLow 24, xHigh 25, xLow2 26, xHigh2 27, zero 28 (never written) (v128).

@@ -21,7 +21,7 @@
 // Tested against the BigInt reference (INT32_MIN saturation included).
 //
 // Runtime rule: ES5 subset. Runs at build time (tools/wasm-kernels.ts).
-import { sleb, uleb, I32, V128, WasmFunction } from './assemble.js';
+import { sleb, uleb, I32, V128, WasmFunction } from '../../wasm/assemble.js';
 
 var ACC = 0, PARAMS = 1, OUT = 2, COUNT = 3, CHANNELS = 4, ZP = 5, MIN = 6, MAX = 7, SKIP = 8;
 var I = 9, C = 10, P = 11;

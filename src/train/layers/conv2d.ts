@@ -9,7 +9,7 @@ import type { GraphNode } from '../../graph/types.js';
 import type { Rng } from '../../data/random.js';
 import { TinyconvError } from '../../format/errors.js';
 import { gemm, gemmNT, transpose } from '../gemm.js';
-import { depthwise3x3Backward, depthwise3x3Forward, type DwShape } from './depthwise3x3.js';
+import { depthwise3x3Backward, depthwise3x3Forward, padShape, type DwShape } from './depthwise3x3.js';
 import type { Context, ExportContext, Layer } from '../layer.js';
 import { initUniform, newParam, Scratch, type Param } from '../tensor.js';
 
@@ -55,6 +55,12 @@ export class Conv2d implements Layer {
   private dCols = new Scratch();
   private dX = new Scratch();
   private dwGrad = new Scratch();
+  private dWt = new Scratch();
+  /** One zero-bordered sample for the 3x3 depthwise kernel (border never written) and its gradient. */
+  private dwPad = new Float32Array(0);
+  private dwDPad = new Float32Array(0);
+  /** One zero-bordered sample for im2colPadded (border never written). */
+  private colPad = new Float32Array(0);
 
   constructor(private readonly opt: Conv2dOptions) {
     [this.kh, this.kw] = pair(opt.kernel, 1);
@@ -79,6 +85,11 @@ export class Conv2d implements Layer {
     if (this.oH < 1 || this.oW < 1) throw new TinyconvError('TRAIN_BAD_SHAPE', `conv2d ${this.kh}x${this.kw} leaves no output for a ${H}x${W} input`);
     this.depthwise = !this.opt.generic && g === C && this.outC === C && g > 1;
     this.dw3x3 = this.depthwise && this.kh === 3 && this.kw === 3 && this.dh === 1 && this.dw === 1;
+    if (this.dw3x3) {
+      const [Hp, Wp] = padShape(this.dwShape(0));
+      this.dwPad = new Float32Array(Hp * Wp * C);
+      this.dwDPad = new Float32Array(Hp * Wp * C);
+    }
     this.pointwise = g === 1 && this.kh === 1 && this.kw === 1 && this.sh === 1 && this.sw === 1 &&
       this.pad.every((v) => v === 0);
     const icg = C / g;
@@ -147,8 +158,17 @@ export class Conv2d implements Layer {
     const dX = needX ? this.dX.zeroed(n * this.H * this.W * this.C) : null;
     for (let gi = 0; gi < g; gi++) {
       const cols = this.pointwise ? this.input : this.cols.get(M * K * g).subarray(gi * M * K, (gi + 1) * M * K);
-      // dW[o][k] += sum_m dY[m][gi*ocg + o] * cols[m][k]  (A = dY^T, B = cols^T by strides)
-      gemm(ocg, K, M, dY, gi * ocg, 1, oc, cols, 0, 1, K, gw, gi * ocg * K, K, true);
+      if (K % 8 !== 0 && ocg % 8 === 0) {
+        // dW^T[k][o] = sum_m cols[m][k] * dY[m][gi*ocg + o]: N = ocg suits the SIMD kernel where K
+        // (9 for a 3x3 stem over one channel) does not.
+        const t = this.dWt.get(K * ocg);
+        gemm(K, ocg, M, cols, 0, 1, K, dY, gi * ocg, 1, oc, t, 0, ocg, false);
+        const o0 = gi * ocg * K;
+        for (let o = 0; o < ocg; o++) for (let k = 0; k < K; k++) gw[o0 + o * K + k] += t[k * ocg + o];
+      } else {
+        // dW[o][k] += sum_m dY[m][gi*ocg + o] * cols[m][k]  (A = dY^T, B = cols^T by strides)
+        gemm(ocg, K, M, dY, gi * ocg, 1, oc, cols, 0, 1, K, gw, gi * ocg * K, K, true);
+      }
       if (!dX) continue;
       // dCols[m][k] = sum_o dY[m][gi*ocg + o] * W[gi*ocg + o][k]
       const target = this.pointwise ? dX : this.dCols.get(M * K);
@@ -162,6 +182,10 @@ export class Conv2d implements Layer {
    *  When a kernel row lies inside the image and covers all channels, its kw*C values are contiguous
    *  in NHWC and copied in one run (the common case away from the border). */
   private im2col(x: Float32Array, n: number, c0: number, cn: number, cols: Float32Array): void {
+    if (this.dh === 1 && this.dw === 1 && cn === this.C) {
+      this.im2colPadded(x, n, cols);
+      return;
+    }
     const { H, W, C, oH, oW, kh, kw, sh, sw, dh, dw } = this;
     const pt = this.pad[0], pl = this.pad[1];
     const K = kh * kw * cn, run = kw * cn;
@@ -193,6 +217,36 @@ export class Conv2d implements Layer {
               }
             }
             k += run;
+          }
+        }
+      }
+    }
+  }
+
+  /** im2col for dilation 1 over all channels: each sample is copied into a zero-bordered buffer,
+   *  then every kernel row of every window is one contiguous run of kw * C values, copied without
+   *  bounds checks (the stem conv of a 28x28x1 net spends most of its time here otherwise). */
+  private im2colPadded(x: Float32Array, n: number, cols: Float32Array): void {
+    const { H, W, C, oH, oW, kh, kw, sh, sw } = this;
+    const pt = this.pad[0], pl = this.pad[1];
+    const Hp = (oH - 1) * sh + kh, Wp = (oW - 1) * sw + kw;
+    const R = Wp * C, run = kw * C;
+    if (this.colPad.length !== Hp * R) this.colPad = new Float32Array(Hp * R); // border stays zero
+    const pad = this.colPad;
+    const y0 = Math.max(0, -pt), y1 = Math.min(H, Hp - pt), x0 = Math.max(0, -pl), x1 = Math.min(W, Wp - pl);
+    let k = 0;
+    for (let b = 0; b < n; b++) {
+      for (let iy = y0; iy < y1; iy++) {
+        const src = ((b * H + iy) * W + x0) * C;
+        pad.set(x.subarray(src, src + (x1 - x0) * C), ((iy + pt) * Wp + x0 + pl) * C);
+      }
+      for (let oy = 0; oy < oH; oy++) {
+        for (let ox = 0; ox < oW; ox++) {
+          let p = oy * sh * R + ox * sw * C;
+          if (run === 3) {
+            for (let ky = 0; ky < kh; ky++, p += R, k += 3) { cols[k] = pad[p]; cols[k + 1] = pad[p + 1]; cols[k + 2] = pad[p + 2]; }
+          } else {
+            for (let ky = 0; ky < kh; ky++, p += R) for (let t = 0; t < run; t++) cols[k++] = pad[p + t];
           }
         }
       }
@@ -249,7 +303,7 @@ export class Conv2d implements Layer {
 
   private forwardDepthwise(x: Float32Array, out: Float32Array, n: number): void {
     if (this.dw3x3) {
-      depthwise3x3Forward(x, this.weight.data, this.bias ? this.bias.data : null, out, this.dwShape(n));
+      depthwise3x3Forward(x, this.weight.data, this.bias ? this.bias.data : null, out, this.dwShape(n), this.dwPad);
       return;
     }
     const { H, W, C, oH, oW, kh, kw, sh, sw, dh, dw } = this;
@@ -280,8 +334,8 @@ export class Conv2d implements Layer {
 
   private backwardDepthwise(dY: Float32Array, n: number, needX: boolean): Float32Array | null {
     if (this.dw3x3) {
-      const dX = needX ? this.dX.zeroed(n * this.H * this.W * this.C) : null;
-      depthwise3x3Backward(this.input, this.weight.data, dY, dX, this.weight.grad, this.dwShape(n));
+      const dX = needX ? this.dX.get(n * this.H * this.W * this.C) : null;
+      depthwise3x3Backward(this.input, this.weight.data, dY, dX, this.weight.grad, this.dwShape(n), this.dwPad, this.dwDPad);
       return dX;
     }
     const { H, W, C, oH, oW, kh, kw, sh, sw, dh, dw } = this;

@@ -1,98 +1,228 @@
 // The 3x3 depthwise convolution of every MobileNet, specialised: channel-outer loops keep the nine
-// weights (and, backward, their nine gradient sums) in locals, and interior pixels read their 3x3
-// window without bounds checks. The generic depthwise loop in conv2d.ts reloads and re-stores the
-// output for every tap; this does one store per output. Weights are OHWI [C][3][3][1] = [C][9].
+// weights (and, backward, their nine gradient sums) in locals, and every output reads its 3x3
+// window without bounds checks. Each sample is first copied into a zero-bordered buffer (`pad`,
+// padH x padW x C, see padShape), so the borders need no special case: at 7x7 and 4x4 resolution
+// half or more of the outputs touch the border, and a checked loop there cost more than the rest.
+// Backward scatters into a padded per-sample gradient buffer (`dpad`) and copies its interior out.
+// Weights are OHWI [C][3][3][1] = [C][9]. With C a multiple of 4 and WebAssembly SIMD available the
+// same loops run as wasm (depthwise3x3-simd.ts) on the batch copied into its memory.
 // Checked against the generic path in test/train/layers.gradcheck.test.ts.
+
+import { dwMemory, dwSimd } from './depthwise3x3-simd.js';
 
 export interface DwShape {
   n: number; H: number; W: number; C: number; oH: number; oW: number;
   sh: number; sw: number; pt: number; pl: number;
 }
 
-export function depthwise3x3Forward(x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, s: DwShape): void {
-  const { n, H, W, C, oH, oW, sh, sw, pt, pl } = s;
-  const R = W * C;
+/** Rows and columns of the padded sample: exactly what the outputs' 3x3 windows cover. */
+export function padShape(s: DwShape): [number, number] {
+  return [(s.oH - 1) * s.sh + 3, (s.oW - 1) * s.sw + 3];
+}
+
+/** Copies sample b of x into the interior of `pad` (whose border must already be zero; it is
+ *  never written here). Input rows/columns outside the covered window are never read. */
+function padSample(x: Float32Array, b: number, s: DwShape, pad: Float32Array, Hp: number, Wp: number): void {
+  const { H, W, C, pt, pl } = s;
+  const y0 = Math.max(0, -pt), y1 = Math.min(H, Hp - pt);
+  const x0 = Math.max(0, -pl), x1 = Math.min(W, Wp - pl);
+  const run = (x1 - x0) * C;
+  for (let iy = y0; iy < y1; iy++) {
+    const src = ((b * H + iy) * W + x0) * C;
+    pad.set(x.subarray(src, src + run), ((iy + pt) * Wp + x0 + pl) * C);
+  }
+}
+
+/** Writes sample b of dX from the interior of the padded gradient at dpad[at...]; input pixels no
+ *  window covers get 0. */
+function cropSample(dpad: Float32Array, at: number, b: number, s: DwShape, dX: Float32Array, Hp: number, Wp: number): void {
+  const { H, W, C, pt, pl } = s;
+  const base = b * H * W * C;
+  const y1 = Math.min(H, Hp - pt), x0 = Math.max(0, -pl), x1 = Math.min(W, Wp - pl);
+  for (let iy = 0; iy < H; iy++) {
+    const row = base + iy * W * C;
+    if (iy + pt < 0 || iy >= y1) {
+      dX.fill(0, row, row + W * C);
+      continue;
+    }
+    if (x0 > 0) dX.fill(0, row, row + x0 * C);
+    const src = at + ((iy + pt) * Wp + x0 + pl) * C, run = (x1 - x0) * C;
+    dX.set(dpad.subarray(src, src + run), row + x0 * C);
+    if (x1 < W) dX.fill(0, row + x1 * C, row + W * C);
+  }
+}
+
+/** Float offsets in the SIMD instance's memory: weights, weight gradient, pad, dpad, then the whole
+ *  batch's x, out (or dY) and dX, so the batch crosses into and out of wasm memory in one copy each
+ *  and per-sample padding and cropping are copyWithin calls (no subarray views). */
+function simdLayout(s: DwShape): { gwAt: number; padAt: number; dpadAt: number; xAt: number; ioAt: number; dxAt: number; end: number; P: number; O: number; X: number } {
+  const [Hp, Wp] = padShape(s);
+  const P = Hp * Wp * s.C, O = s.oH * s.oW * s.C, X = s.H * s.W * s.C;
+  const gwAt = 9 * s.C, padAt = 18 * s.C, dpadAt = padAt + P, xAt = dpadAt + P, ioAt = xAt + s.n * X, dxAt = ioAt + s.n * O;
+  return { gwAt, padAt, dpadAt, xAt, ioAt, dxAt, end: dxAt + s.n * X, P, O, X };
+}
+
+/** padSample within wasm memory: sample at mem[src...] into the (zeroed) padded buffer at mem[at...]. */
+function padInMemory(mem: Float32Array, src: number, s: DwShape, at: number, Hp: number, Wp: number): void {
+  const { H, W, C, pt, pl } = s;
+  const y0 = Math.max(0, -pt), y1 = Math.min(H, Hp - pt);
+  const x0 = Math.max(0, -pl), x1 = Math.min(W, Wp - pl);
+  const run = (x1 - x0) * C;
+  for (let iy = y0; iy < y1; iy++) {
+    const from = src + (iy * W + x0) * C;
+    mem.copyWithin(at + ((iy + pt) * Wp + x0 + pl) * C, from, from + run);
+  }
+}
+
+/** cropSample within wasm memory: the padded gradient at mem[at...] into the sample at mem[dst...]. */
+function cropInMemory(mem: Float32Array, at: number, s: DwShape, dst: number, Hp: number, Wp: number): void {
+  const { H, W, C, pt, pl } = s;
+  const y1 = Math.min(H, Hp - pt), x0 = Math.max(0, -pl), x1 = Math.min(W, Wp - pl);
+  for (let iy = 0; iy < H; iy++) {
+    const row = dst + iy * W * C;
+    if (iy + pt < 0 || iy >= y1) {
+      mem.fill(0, row, row + W * C);
+      continue;
+    }
+    if (x0 > 0) mem.fill(0, row, row + x0 * C);
+    const from = at + ((iy + pt) * Wp + x0 + pl) * C;
+    mem.copyWithin(row + x0 * C, from, from + (x1 - x0) * C);
+    if (x1 < W) mem.fill(0, row + x1 * C, row + W * C);
+  }
+}
+
+/** Weights [C][9] into the SIMD layout [C/4][9][4] at mem[0...]. */
+function simdWeights(w: Float32Array, C: number, mem: Float32Array): void {
+  for (let c = 0; c < C; c++) {
+    const d = (c >> 2) * 36 + (c & 3);
+    for (let t = 0; t < 9; t++) mem[d + 4 * t] = w[c * 9 + t];
+  }
+}
+
+function forwardSimd(x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, s: DwShape): boolean {
+  const simd = s.C % 4 === 0 ? dwSimd() : null;
+  if (!simd) return false;
+  const { n, C, oH, oW, sh, sw } = s;
+  const [Hp, Wp] = padShape(s);
+  const L = simdLayout(s);
+  const mem = dwMemory(simd, L.end);
+  simdWeights(w, C, mem);
+  mem.set(x.subarray(0, n * L.X), L.xAt);
   for (let b = 0; b < n; b++) {
+    mem.fill(0, L.padAt, L.padAt + L.P);
+    padInMemory(mem, L.xAt + b * L.X, s, L.padAt, Hp, Wp);
+    simd.fwd(4 * L.padAt, 0, 4 * (L.ioAt + b * L.O), oH, oW, 4 * C, 4 * sh * Wp * C, 4 * sw * C, 4 * Wp * C);
+  }
+  out.set(mem.subarray(L.ioAt, L.ioAt + n * L.O));
+  if (bias) for (let o = 0; o < n * L.O; o += C) for (let c = 0; c < C; c++) out[o + c] += bias[c];
+  return true;
+}
+
+function backwardSimd(x: Float32Array, w: Float32Array, dY: Float32Array, dX: Float32Array | null, gw: Float32Array, s: DwShape): boolean {
+  const simd = s.C % 4 === 0 ? dwSimd() : null;
+  if (!simd) return false;
+  const { n, C, oH, oW, sh, sw } = s;
+  const [Hp, Wp] = padShape(s);
+  const L = simdLayout(s);
+  const mem = dwMemory(simd, L.end);
+  simdWeights(w, C, mem);
+  mem.set(x.subarray(0, n * L.X), L.xAt);
+  mem.set(dY.subarray(0, n * L.O), L.ioAt);
+  const acc = new Float64Array(9 * C);
+  for (let b = 0; b < n; b++) {
+    mem.fill(0, L.padAt, L.padAt + L.P);
+    padInMemory(mem, L.xAt + b * L.X, s, L.padAt, Hp, Wp);
+    if (dX) mem.fill(0, L.dpadAt, L.dpadAt + L.P);
+    simd.bwd(4 * L.padAt, 0, 4 * (L.ioAt + b * L.O), 4 * L.dpadAt, 4 * L.gwAt, oH, oW, 4 * C, 4 * sh * Wp * C, 4 * sw * C, 4 * Wp * C, dX ? 1 : 0);
+    for (let c = 0; c < C; c++) {
+      const g = L.gwAt + (c >> 2) * 36 + (c & 3);
+      for (let t = 0; t < 9; t++) acc[c * 9 + t] += mem[g + 4 * t];
+    }
+    if (dX) cropInMemory(mem, L.dpadAt, s, L.dxAt + b * L.X, Hp, Wp);
+  }
+  if (dX) dX.set(mem.subarray(L.dxAt, L.dxAt + n * L.X));
+  for (let i = 0; i < 9 * C; i++) gw[i] += acc[i];
+  return true;
+}
+
+/** `pad` (a padded sample, zero border) is the JS kernel's; the SIMD one uses its own memory. */
+export function depthwise3x3Forward(x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array,
+  s: DwShape, pad: Float32Array, useSimd = true): void {
+  if (useSimd && forwardSimd(x, w, bias, out, s)) return;
+  const { n, C, oH, oW, sh, sw } = s;
+  const [Hp, Wp] = padShape(s);
+  const R = Wp * C, rs = sh * R, cs = sw * C, C2 = 2 * C, R2 = 2 * R;
+  for (let b = 0; b < n; b++) {
+    padSample(x, b, s, pad, Hp, Wp);
+    const ob = b * oH * oW * C;
     for (let c = 0; c < C; c++) {
       const k = c * 9;
       const w0 = w[k], w1 = w[k + 1], w2 = w[k + 2], w3 = w[k + 3], w4 = w[k + 4], w5 = w[k + 5], w6 = w[k + 6], w7 = w[k + 7], w8 = w[k + 8];
       const bc = bias ? bias[c] : 0;
+      let o = ob + c;
       for (let oy = 0; oy < oH; oy++) {
-        const iy0 = oy * sh - pt;
-        const rowsInside = iy0 >= 0 && iy0 + 2 < H;
-        let o = ((b * oH + oy) * oW) * C + c;
-        for (let ox = 0; ox < oW; ox++, o += C) {
-          const ix0 = ox * sw - pl;
-          if (rowsInside && ix0 >= 0 && ix0 + 2 < W) {
-            const p = ((b * H + iy0) * W + ix0) * C + c;
-            out[o] = bc +
-              x[p] * w0 + x[p + C] * w1 + x[p + 2 * C] * w2 +
-              x[p + R] * w3 + x[p + R + C] * w4 + x[p + R + 2 * C] * w5 +
-              x[p + 2 * R] * w6 + x[p + 2 * R + C] * w7 + x[p + 2 * R + 2 * C] * w8;
-          } else {
-            let acc = bc;
-            for (let ky = 0; ky < 3; ky++) {
-              const iy = iy0 + ky;
-              if (iy < 0 || iy >= H) continue;
-              for (let kx = 0; kx < 3; kx++) {
-                const ix = ix0 + kx;
-                if (ix < 0 || ix >= W) continue;
-                acc += x[((b * H + iy) * W + ix) * C + c] * w[k + ky * 3 + kx];
-              }
-            }
-            out[o] = acc;
-          }
+        let p = oy * rs + c;
+        for (let ox = 0; ox < oW; ox++, o += C, p += cs) {
+          const p1 = p + R, p2 = p + R2;
+          out[o] = bc +
+            pad[p] * w0 + pad[p + C] * w1 + pad[p + C2] * w2 +
+            pad[p1] * w3 + pad[p1 + C] * w4 + pad[p1 + C2] * w5 +
+            pad[p2] * w6 + pad[p2 + C] * w7 + pad[p2 + C2] * w8;
         }
       }
     }
   }
 }
 
-/** Accumulates weight gradients into gw ([C][9]) and, when dX is given, input gradients into dX
- *  (which must start zeroed). */
-export function depthwise3x3Backward(x: Float32Array, w: Float32Array, dY: Float32Array, dX: Float32Array | null, gw: Float32Array, s: DwShape): void {
+/** Accumulates weight gradients into gw ([C][9]) and, when dX is given, writes input gradients
+ *  into dX (every element of it). `pad` as for the forward; `dpad` the same size, any contents. */
+export function depthwise3x3Backward(x: Float32Array, w: Float32Array, dY: Float32Array, dX: Float32Array | null, gw: Float32Array,
+  s: DwShape, pad: Float32Array, dpad: Float32Array, useSimd = true): void {
+  if (useSimd && backwardSimd(x, w, dY, dX, gw, s)) return;
   const { n, H, W, C, oH, oW, sh, sw, pt, pl } = s;
-  const R = W * C;
-  for (let c = 0; c < C; c++) {
-    const k = c * 9;
-    const w0 = w[k], w1 = w[k + 1], w2 = w[k + 2], w3 = w[k + 3], w4 = w[k + 4], w5 = w[k + 5], w6 = w[k + 6], w7 = w[k + 7], w8 = w[k + 8];
-    let g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0, g6 = 0, g7 = 0, g8 = 0;
-    for (let b = 0; b < n; b++) {
-      for (let oy = 0; oy < oH; oy++) {
-        const iy0 = oy * sh - pt;
-        const rowsInside = iy0 >= 0 && iy0 + 2 < H;
-        let o = ((b * oH + oy) * oW) * C + c;
-        for (let ox = 0; ox < oW; ox++, o += C) {
-          const d = dY[o];
-          const ix0 = ox * sw - pl;
-          if (rowsInside && ix0 >= 0 && ix0 + 2 < W) {
-            const p = ((b * H + iy0) * W + ix0) * C + c;
-            const p1 = p + R, p2 = p + 2 * R;
-            g0 += d * x[p]; g1 += d * x[p + C]; g2 += d * x[p + 2 * C];
-            g3 += d * x[p1]; g4 += d * x[p1 + C]; g5 += d * x[p1 + 2 * C];
-            g6 += d * x[p2]; g7 += d * x[p2 + C]; g8 += d * x[p2 + 2 * C];
-            if (dX) {
-              dX[p] += d * w0; dX[p + C] += d * w1; dX[p + 2 * C] += d * w2;
-              dX[p1] += d * w3; dX[p1 + C] += d * w4; dX[p1 + 2 * C] += d * w5;
-              dX[p2] += d * w6; dX[p2 + C] += d * w7; dX[p2 + 2 * C] += d * w8;
-            }
-          } else {
-            for (let ky = 0; ky < 3; ky++) {
-              const iy = iy0 + ky;
-              if (iy < 0 || iy >= H) continue;
-              for (let kx = 0; kx < 3; kx++) {
-                const ix = ix0 + kx;
-                if (ix < 0 || ix >= W) continue;
-                const p = ((b * H + iy) * W + ix) * C + c;
-                gw[k + ky * 3 + kx] += d * x[p];
-                if (dX) dX[p] += d * w[k + ky * 3 + kx];
-              }
-            }
+  const [Hp, Wp] = padShape(s);
+  const R = Wp * C, rs = sh * R, cs = sw * C, C2 = 2 * C, R2 = 2 * R;
+  const padded = Hp * Wp * C;
+  const acc = new Float64Array(9 * C);
+  for (let b = 0; b < n; b++) {
+    padSample(x, b, s, pad, Hp, Wp);
+    if (dX) dpad.fill(0, 0, padded);
+    const ob = b * oH * oW * C;
+    for (let c = 0; c < C; c++) {
+      const k = c * 9;
+      let g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0, g6 = 0, g7 = 0, g8 = 0;
+      let o = ob + c;
+      if (dX) {
+        const w0 = w[k], w1 = w[k + 1], w2 = w[k + 2], w3 = w[k + 3], w4 = w[k + 4], w5 = w[k + 5], w6 = w[k + 6], w7 = w[k + 7], w8 = w[k + 8];
+        for (let oy = 0; oy < oH; oy++) {
+          let p = oy * rs + c;
+          for (let ox = 0; ox < oW; ox++, o += C, p += cs) {
+            const d = dY[o];
+            const p1 = p + R, p2 = p + R2;
+            g0 += d * pad[p]; g1 += d * pad[p + C]; g2 += d * pad[p + C2];
+            g3 += d * pad[p1]; g4 += d * pad[p1 + C]; g5 += d * pad[p1 + C2];
+            g6 += d * pad[p2]; g7 += d * pad[p2 + C]; g8 += d * pad[p2 + C2];
+            dpad[p] += d * w0; dpad[p + C] += d * w1; dpad[p + C2] += d * w2;
+            dpad[p1] += d * w3; dpad[p1 + C] += d * w4; dpad[p1 + C2] += d * w5;
+            dpad[p2] += d * w6; dpad[p2 + C] += d * w7; dpad[p2 + C2] += d * w8;
+          }
+        }
+      } else {
+        for (let oy = 0; oy < oH; oy++) {
+          let p = oy * rs + c;
+          for (let ox = 0; ox < oW; ox++, o += C, p += cs) {
+            const d = dY[o];
+            const p1 = p + R, p2 = p + R2;
+            g0 += d * pad[p]; g1 += d * pad[p + C]; g2 += d * pad[p + C2];
+            g3 += d * pad[p1]; g4 += d * pad[p1 + C]; g5 += d * pad[p1 + C2];
+            g6 += d * pad[p2]; g7 += d * pad[p2 + C]; g8 += d * pad[p2 + C2];
           }
         }
       }
+      acc[k] += g0; acc[k + 1] += g1; acc[k + 2] += g2; acc[k + 3] += g3; acc[k + 4] += g4;
+      acc[k + 5] += g5; acc[k + 6] += g6; acc[k + 7] += g7; acc[k + 8] += g8;
     }
-    gw[k] += g0; gw[k + 1] += g1; gw[k + 2] += g2; gw[k + 3] += g3; gw[k + 4] += g4;
-    gw[k + 5] += g5; gw[k + 6] += g6; gw[k + 7] += g7; gw[k + 8] += g8;
+    if (dX) cropSample(dpad, 0, b, s, dX, Hp, Wp);
   }
+  for (let i = 0; i < 9 * C; i++) gw[i] += acc[i];
 }

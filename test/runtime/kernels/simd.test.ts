@@ -8,7 +8,7 @@ import { loadModel, usePlanner, type Model } from '../../../src/runtime/model.js
 import type { PlannedOp } from '../../../src/runtime/plan.js';
 import { planOpSimd, setParams } from '../../../src/runtime/wasm/plan-simd.js';
 import { SIMD_WASM } from '../../../src/runtime/wasm/module-simd.js';
-import { sleb, uleb } from '../../../src/runtime/wasm/assemble.js';
+import { sleb, uleb } from '../../../src/wasm/assemble.js';
 import { buildMultiOpModel } from '../fixtures/multi-op-model.js';
 import { clampRef, mbqmRef, randInt, rng } from '../reference.js';
 import { quantizeMultiplier } from '../../../src/format/multiplier.js';

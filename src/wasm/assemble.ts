@@ -4,7 +4,9 @@
 // Encoding: the WebAssembly core spec, binary format (sections 1 type, 2 import, 3 function,
 // 7 export, 10 code; LEB128 integers; SIMD instructions are 0xfd + LEB128 opcode).
 //
-// Runtime rule: ES5 subset. Runs once at module load (not on the run() path).
+// Imports nothing. Used at build time for the runtime's kernels (src/runtime/wasm/*-simd.ts, via
+// tools/wasm-kernels.ts; the bundles embed the bytes, not this file) and at load time by the
+// trainer's SIMD kernels (src/train/*-simd.ts). ES5 subset, like the runtime sources.
 
 export var I32 = 0x7f;
 export var V128 = 0x7b;
