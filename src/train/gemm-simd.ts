@@ -10,24 +10,15 @@
 // A. Sums are float32 (the JS kernel's are float64, rounded at the store): the caller cuts long
 // reductions into chunks of 256 as the JS path does. Operands are copied into the instance's memory
 // (one instance per thread, created on first use); without WebAssembly SIMD the JS kernel runs.
-import { assemble, I32, sleb, uleb, V128 } from '../wasm/assemble.js';
+import { assemble, I32, V128 } from '../wasm/assemble.js';
+import { get, set, i32, simd, brIf, vload, vstore, ADD, SUB, MUL, LT_S, LOOP, IF, END, V128_ZERO } from '../wasm/instructions.js';
 
 const M = 0, N = 1, K = 2, A = 3, AIS = 4, APS = 5, B = 6, BPS = 7, C = 8, LDC = 9, ACC = 10;
 const I = 11, J = 12, P = 13, PA = 14, PB = 15, PC = 16, AIS2 = 17, AIS3 = 18, ROW_A = 19, ROW_C = 20;
 const SUM = 21, B0 = 29, B1 = 30, X = 31; // v128 locals
 
-const get = (i: number) => [0x20, ...uleb(i)];
-const set = (i: number) => [0x21, ...uleb(i)];
-const i32 = (v: number) => [0x41, ...sleb(v)];
-const simd = (op: number) => [0xfd, ...uleb(op)];
-const ADD = [0x6a], SUB = [0x6b], MUL = [0x6c], LT_S = [0x48];
-const LOOP = [0x03, 0x40], IF = [0x04, 0x40], END = [0x0b];
-const brIf = (d: number) => [0x0d, ...uleb(d)];
 const F32_LOAD = [0x2a, 2, 0];
-const vload = (offset: number) => [...simd(0x00), 2, ...uleb(offset)];
-const vstore = (offset: number) => [...simd(0x0b), 2, ...uleb(offset)];
 const SPLAT = simd(0x13), FADD = simd(0xe4), FMUL = simd(0xe6);
-const ZERO = [...simd(0x0c), ...new Array(16).fill(0)];
 
 function body(): number[] {
   const code: number[] = [];
@@ -37,7 +28,7 @@ function body(): number[] {
   emit(LOOP); // rows, 4 at a time
   emit(i32(0), set(J));
   emit(LOOP); // columns, 8 at a time
-  for (let s = 0; s < 8; s++) emit(ZERO, set(SUM + s));
+  for (let s = 0; s < 8; s++) emit(V128_ZERO, set(SUM + s));
   emit(get(ROW_A), set(PA), get(B), get(J), i32(4), MUL, ADD, set(PB), get(K), set(P));
   emit(LOOP); // reduction
   emit(get(PB), vload(0), set(B0), get(PB), vload(16), set(B1));

@@ -12,7 +12,8 @@
 // (|128 * 128| < 2^15): i16x8.extmul_{low,high}_i8x16_s, then sign-extend to i32x4 and add.
 //
 // Runtime rule: ES5 subset. Runs at build time (tools/wasm-kernels.ts).
-import { sleb, uleb, I32, V128, WasmFunction } from '../../wasm/assemble.js';
+import { I32, V128, WasmFunction } from '../../wasm/assemble.js';
+import { get, set, i32, simd, ADD, MUL, NE, LOOP, END } from '../../wasm/instructions.js';
 
 // Params 0-9; locals: oy 10, ox 11, c 12, ky 13, kx 14, pix 15, xTap 16, wTap 17, out 18 (i32);
 // a0-a3 19-22, xv 23, wv 24, lo 25, hi 26, zero 27 (v128).
@@ -20,15 +21,6 @@ var X = 0, W = 1, ACC = 2, OUT_H = 3, OUT_W = 4, ROW = 5, STEP_Y = 6, STEP_X = 7
 var OY = 10, OX = 11, C = 12, KY = 13, KX = 14, PIX = 15, XT = 16, WT = 17, OUT = 18;
 var A0 = 19, XV = 23, WV = 24, LO = 25, HI = 26, ZERO = 27; // zero: never written
 
-function get(i: number): number[] { return [0x20].concat(uleb(i)); }
-function set(i: number): number[] { return [0x21].concat(uleb(i)); }
-function i32(v: number): number[] { return [0x41].concat(sleb(v)); }
-function simd(op: number): number[] { return [0xfd].concat(uleb(op)); }
-var ADD = [0x6a];
-var MUL = [0x6c];
-var NE = [0x47];
-var LOOP = [0x03, 0x40];
-var END = [0x0b];
 var BR_IF0 = [0x0d, 0];
 var LOAD = simd(0x00).concat([0, 0]);
 var STORE = simd(0x0b).concat([0, 0]);

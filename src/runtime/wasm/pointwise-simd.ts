@@ -18,7 +18,8 @@
 // plan.bias and requantize-simd.ts requantizes these sums, so the result is the JS kernel's.
 //
 // Runtime rule: ES5 subset. Runs at build time (tools/wasm-kernels.ts).
-import { sleb, uleb, I32, V128, WasmFunction } from '../../wasm/assemble.js';
+import { uleb, I32, V128, WasmFunction } from '../../wasm/assemble.js';
+import { get, set, i32, simd, brIf, ADD, NE, LOOP, END } from '../../wasm/instructions.js';
 
 // Locals: params 0-6, then p 7, n 8, k 9, xRow 10, wRow 11, xRow2 12, step 13 (i32); sums 14-21 (four
 // per pixel), a 22, b 23, xLow 24, xHigh 25, xLow2 26, xHigh2 27, zero 28 (never written) (v128).
@@ -26,15 +27,6 @@ var X = 0, W = 1, ACC = 2, PIXELS = 3, IN_C = 4, ROW_W = 5, OUT_C = 6;
 var P = 7, N = 8, K = 9, X_ROW = 10, W_ROW = 11, X_ROW2 = 12, STEP = 13, SUM = 14, A = 22, B = 23, XL = 24;
 var ZERO = 28;
 
-function get(i: number): number[] { return [0x20].concat(uleb(i)); }
-function set(i: number): number[] { return [0x21].concat(uleb(i)); }
-function i32(v: number): number[] { return [0x41].concat(sleb(v)); }
-function simd(op: number): number[] { return [0xfd].concat(uleb(op)); }
-var ADD = [0x6a];
-var NE = [0x47];
-var LOOP = [0x03, 0x40];
-var END = [0x0b];
-function brIf(depth: number): number[] { return [0x0d].concat(uleb(depth)); }
 var V128_LOAD = simd(0x00).concat([0, 0]); // memarg: align 2^0, offset 0
 var V128_STORE = simd(0x0b).concat([0, 0]);
 var EXTEND_LOW = simd(0x87); // i16x8.extend_low_i8x16_s

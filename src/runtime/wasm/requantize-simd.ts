@@ -21,19 +21,16 @@
 // Tested against the BigInt reference (INT32_MIN saturation included).
 //
 // Runtime rule: ES5 subset. Runs at build time (tools/wasm-kernels.ts).
-import { sleb, uleb, I32, V128, WasmFunction } from '../../wasm/assemble.js';
+import { uleb, I32, V128, WasmFunction } from '../../wasm/assemble.js';
+import { get, set, i32, simd, ADD, SUB, MUL } from '../../wasm/instructions.js';
 
 var ACC = 0, PARAMS = 1, OUT = 2, COUNT = 3, CHANNELS = 4, ZP = 5, MIN = 6, MAX = 7, SKIP = 8;
 var I = 9, C = 10, P = 11;
 var V = 12, R = 13, NUDGE = 14, LOW = 15, HIGH = 16, ZPV = 17, INT_MIN = 18;
 
-function get(i: number): number[] { return [0x20].concat(uleb(i)); }
-function set(i: number): number[] { return [0x21].concat(uleb(i)); }
 function tee(i: number): number[] { return [0x22].concat(uleb(i)); }
-function i32(v: number): number[] { return [0x41].concat(sleb(v)); }
-function simd(op: number): number[] { return [0xfd].concat(uleb(op)); }
 function load(offset: number): number[] { return simd(0x00).concat([0], uleb(offset)); }
-var ADD = [0x6a], SUB = [0x6b], MUL = [0x6c], AND = [0x71], LT = [0x48];
+var AND = [0x71], LT = [0x48];
 var SPLAT32 = simd(0x11), SPLAT64 = simd(0x12);
 var ADD32 = simd(0xae), SUB32 = simd(0xb1), MUL32 = simd(0xb5), EQ32 = simd(0x37), ABS32 = simd(0xa0);
 var SHR32 = simd(0xac), XOR = simd(0x51);

@@ -10,21 +10,12 @@
 //
 // Addresses are bytes, C4 = 4C. par: [scale or A][shift or B][K] (f32, C each), then lo and hi as
 // f32x4 at par + 3 * C4 and par + 3 * C4 + 16 (no activation: -inf and +inf; relu: 0, +inf; relu6: 0, 6).
-import { assemble, I32, sleb, uleb, V128 } from '../../wasm/assemble.js';
+import { assemble, I32, V128 } from '../../wasm/assemble.js';
+import { get, set, i32, simd, brIf, vload, vstore, ADD, SUB, LT_S, LOOP, END, V128_ZERO } from '../../wasm/instructions.js';
 
-const get = (i: number) => [0x20, ...uleb(i)];
-const set = (i: number) => [0x21, ...uleb(i)];
-const i32 = (v: number) => [0x41, ...sleb(v)];
-const simd = (op: number) => [0xfd, ...uleb(op)];
-const ADD = [0x6a], SUB = [0x6b], LT_S = [0x48];
-const LOOP = [0x03, 0x40], END = [0x0b];
-const brIf = (d: number) => [0x0d, ...uleb(d)];
-const vload = (offset: number) => [...simd(0x00), 2, ...uleb(offset)];
-const vstore = (offset: number) => [...simd(0x0b), 2, ...uleb(offset)];
 const FADD = simd(0xe4), FMUL = simd(0xe6), FMIN = simd(0xe8), FMAX = simd(0xe9), FLT = simd(0x43), FGT = simd(0x44), AND = simd(0x4e);
 const DADD = simd(0xf0), DMUL = simd(0xf2), PROMOTE = simd(0x5f);
 const HIGH = [...simd(0x0d), 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]; // lanes 2, 3 -> 0, 1 (needs the vector twice)
-const ZERO = [...simd(0x0c), ...new Array(16).fill(0)];
 
 type Emit = (...parts: number[][]) => void;
 
@@ -80,7 +71,7 @@ function statsFn(): { params: number; locals: number[][]; code: number[] } {
   const V = 8, S = 9, T = 13, U = 14; // v128
   const { code, emit } = emitter();
   channelLoop(emit, CB, N, NPIX, C4, [[PX, X]],
-    () => { for (let k = 0; k < 4; k++) emit(ZERO, set(S + k)); },
+    () => { for (let k = 0; k < 4; k++) emit(V128_ZERO, set(S + k)); },
     () => { emit(get(PX), vload(0), set(V)); accumulate(emit, V, V, S, T, U); },
     () => flushSums(emit, SUMS, CB, C4, ADDR, S));
   return { params: 4, locals: [[4, I32], [7, V128]], code };
@@ -110,7 +101,7 @@ function gsumsFn(): { params: number; locals: number[][]; code: number[] } {
   const { code, emit } = emitter();
   emit(get(PAR), get(C4), ADD, get(C4), ADD, get(C4), ADD, set(ADDR), get(ADDR), vload(0), set(LO), get(ADDR), vload(16), set(HI));
   channelLoop(emit, CB, N, NPIX, C4, [[PDY, DY], [PY, Y], [PX, X]],
-    () => { for (let k = 0; k < 4; k++) emit(ZERO, set(S + k)); },
+    () => { for (let k = 0; k < 4; k++) emit(V128_ZERO, set(S + k)); },
     () => { masked(emit, PDY, PY, D, YV, LO, HI); emit(get(PX), vload(0), set(XV)); accumulate(emit, D, XV, S, T, U); },
     () => flushSums(emit, SUMS, CB, C4, ADDR, S));
   return { params: 7, locals: [[6, I32], [11, V128]], code };

@@ -11,19 +11,10 @@
 // Addresses are bytes; C4 = 4C, R = one padded row, rs/cs = the strides between output windows.
 // Sums are float32 (the JS kernel accumulates the weight gradient in float64: the caller adds each
 // sample's sums into float64).
-import { assemble, I32, sleb, uleb, V128 } from '../../wasm/assemble.js';
+import { assemble, I32, V128 } from '../../wasm/assemble.js';
+import { get, set, i32, simd, brIf, vload, vstore, ADD, SUB, MUL, LT_S, LOOP, IF, END, V128_ZERO } from '../../wasm/instructions.js';
 
-const get = (i: number) => [0x20, ...uleb(i)];
-const set = (i: number) => [0x21, ...uleb(i)];
-const i32 = (v: number) => [0x41, ...sleb(v)];
-const simd = (op: number) => [0xfd, ...uleb(op)];
-const ADD = [0x6a], SUB = [0x6b], MUL = [0x6c], LT_S = [0x48];
-const LOOP = [0x03, 0x40], IF = [0x04, 0x40], END = [0x0b];
-const brIf = (d: number) => [0x0d, ...uleb(d)];
-const vload = (offset: number) => [...simd(0x00), 2, ...uleb(offset)];
-const vstore = (offset: number) => [...simd(0x0b), 2, ...uleb(offset)];
 const FADD = simd(0xe4), FMUL = simd(0xe6);
-const ZERO = [...simd(0x0c), ...new Array(16).fill(0)];
 
 function emitter(): { code: number[]; emit: (...parts: number[][]) => void } {
   const code: number[] = [];
@@ -80,7 +71,7 @@ function backwardBody(): number[] {
   emit(i32(0), set(CB));
   emit(LOOP); // channel blocks
   emit(get(W), get(CB), i32(9), MUL, ADD, set(WQ));
-  for (let t = 0; t < 9; t++) emit(get(WQ), vload(16 * t), set(WV + t), ZERO, set(G + t));
+  for (let t = 0; t < 9; t++) emit(get(WQ), vload(16 * t), set(WV + t), V128_ZERO, set(G + t));
   emit(get(CB), set(PROW), get(DY), get(CB), ADD, set(PD), get(OH), set(OY));
   emit(LOOP); // output rows
   emit(get(PROW), set(PP), get(OW), set(OX));
