@@ -33,22 +33,23 @@ function padSample(x: Float32Array, b: number, s: DwShape, pad: Float32Array, Hp
   }
 }
 
-/** Writes sample b of dX from the interior of the padded gradient at dpad[at...]; input pixels no
- *  window covers get 0. */
-function cropSample(dpad: Float32Array, at: number, b: number, s: DwShape, dX: Float32Array, Hp: number, Wp: number): void {
+/** Writes a sample's gradient at dst[dstAt...] from the interior of the padded gradient at
+ *  src[at...]; input pixels no window covers get 0. src and dst may be the same array (the SIMD
+ *  instance's memory: copyWithin, no views). */
+function cropSample(src: Float32Array, at: number, s: DwShape, dst: Float32Array, dstAt: number, Hp: number, Wp: number): void {
   const { H, W, C, pt, pl } = s;
-  const base = b * H * W * C;
   const y1 = Math.min(H, Hp - pt), x0 = Math.max(0, -pl), x1 = Math.min(W, Wp - pl);
   for (let iy = 0; iy < H; iy++) {
-    const row = base + iy * W * C;
+    const row = dstAt + iy * W * C;
     if (iy + pt < 0 || iy >= y1) {
-      dX.fill(0, row, row + W * C);
+      dst.fill(0, row, row + W * C);
       continue;
     }
-    if (x0 > 0) dX.fill(0, row, row + x0 * C);
-    const src = at + ((iy + pt) * Wp + x0 + pl) * C, run = (x1 - x0) * C;
-    dX.set(dpad.subarray(src, src + run), row + x0 * C);
-    if (x1 < W) dX.fill(0, row + x1 * C, row + W * C);
+    if (x0 > 0) dst.fill(0, row, row + x0 * C);
+    const from = at + ((iy + pt) * Wp + x0 + pl) * C, to = from + (x1 - x0) * C;
+    if (src === dst) dst.copyWithin(row + x0 * C, from, to);
+    else dst.set(src.subarray(from, to), row + x0 * C);
+    if (x1 < W) dst.fill(0, row + x1 * C, row + W * C);
   }
 }
 
@@ -71,23 +72,6 @@ function padInMemory(mem: Float32Array, src: number, s: DwShape, at: number, Hp:
   for (let iy = y0; iy < y1; iy++) {
     const from = src + (iy * W + x0) * C;
     mem.copyWithin(at + ((iy + pt) * Wp + x0 + pl) * C, from, from + run);
-  }
-}
-
-/** cropSample within wasm memory: the padded gradient at mem[at...] into the sample at mem[dst...]. */
-function cropInMemory(mem: Float32Array, at: number, s: DwShape, dst: number, Hp: number, Wp: number): void {
-  const { H, W, C, pt, pl } = s;
-  const y1 = Math.min(H, Hp - pt), x0 = Math.max(0, -pl), x1 = Math.min(W, Wp - pl);
-  for (let iy = 0; iy < H; iy++) {
-    const row = dst + iy * W * C;
-    if (iy + pt < 0 || iy >= y1) {
-      mem.fill(0, row, row + W * C);
-      continue;
-    }
-    if (x0 > 0) mem.fill(0, row, row + x0 * C);
-    const from = at + ((iy + pt) * Wp + x0 + pl) * C;
-    mem.copyWithin(row + x0 * C, from, from + (x1 - x0) * C);
-    if (x1 < W) mem.fill(0, row + x1 * C, row + W * C);
   }
 }
 
@@ -138,7 +122,7 @@ function backwardSimd(x: Float32Array, w: Float32Array, dY: Float32Array, dX: Fl
       const g = L.gwAt + (c >> 2) * 36 + (c & 3);
       for (let t = 0; t < 9; t++) acc[c * 9 + t] += mem[g + 4 * t];
     }
-    if (dX) cropInMemory(mem, L.dpadAt, s, L.dxAt + b * L.X, Hp, Wp);
+    if (dX) cropSample(mem, L.dpadAt, s, mem, L.dxAt + b * L.X, Hp, Wp);
   }
   if (dX) dX.set(mem.subarray(L.dxAt, L.dxAt + n * L.X));
   for (let i = 0; i < 9 * C; i++) gw[i] += acc[i];
@@ -222,7 +206,7 @@ export function depthwise3x3Backward(x: Float32Array, w: Float32Array, dY: Float
       acc[k] += g0; acc[k + 1] += g1; acc[k + 2] += g2; acc[k + 3] += g3; acc[k + 4] += g4;
       acc[k + 5] += g5; acc[k + 6] += g6; acc[k + 7] += g7; acc[k + 8] += g8;
     }
-    if (dX) cropSample(dpad, 0, b, s, dX, Hp, Wp);
+    if (dX) cropSample(dpad, 0, s, dX, b * s.H * s.W * s.C, Hp, Wp);
   }
   for (let i = 0; i < 9 * C; i++) gw[i] += acc[i];
 }
