@@ -15,10 +15,10 @@ import { cachedStep, codeHash, fileHash, hashParts } from './demo-cache.js';
 import { trainModel, type TrainOptions } from '../src/train/trainer.js';
 import { readFloatModel } from '../src/graph/io.js';
 import { loadDataset, type Dataset } from '../src/data/datasets.js';
-import { convertToInt8 } from '../src/convert/index.js';
+import { convertToInt8, imageSamples } from '../src/convert/index.js';
 import { writeModel } from '../src/format/writer.js';
 import { evaluate } from '../src/report/evaluate.js';
-import { calibrationSamples, compareCalibration, DEFAULT_METHOD } from '../src/report/calibration-compare.js';
+import { compareCalibration, DEFAULT_METHOD } from '../src/report/calibration-compare.js';
 import { writeReportFiles } from '../src/report/write.js';
 import { pct, pointsDelta } from '../src/report/format.js';
 import { exportModel } from '../src/deploy/index.js';
@@ -142,9 +142,9 @@ async function quantizeStep(m: DemoModel, dir: string, floatPath: string, train:
   const key = keyOf('quantize', code.convert, fileHash(floatPath), fileHash(join(dir, 'float.bin')), DEFAULT_METHOD, String(CALIBRATION_COUNT));
   const r = await cachedStep(join(dir, 'quantize.key'), key, [int8Path], () => {
     const model = readFloatModel(floatPath);
-    const samples = calibrationSamples(model, train, CALIBRATION_COUNT);
-    say(`  quantize ${m.id}: ${DEFAULT_METHOD} calibration on ${samples.length} training images, per-channel weights`);
-    writeFileSync(int8Path, writeModel(convertToInt8(model, samples, { method: DEFAULT_METHOD, perChannel: true, calibrationCount: samples.length })));
+    const { samples, count } = imageSamples(train, model.graph, CALIBRATION_COUNT); // as `tinyconv quantize` picks them
+    say(`  quantize ${m.id}: ${DEFAULT_METHOD} calibration on ${count} training images, per-channel weights`);
+    writeFileSync(int8Path, writeModel(convertToInt8(model, samples, { method: DEFAULT_METHOD, perChannel: true, calibrationCount: count })));
   });
   done(`quantize ${m.id}`, r);
   return int8Path;

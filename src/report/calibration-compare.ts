@@ -4,7 +4,7 @@
 import type { Dataset } from '../data/datasets.js';
 import type { FloatModel } from '../graph/types.js';
 import { createExecutor } from '../graph/execute.js';
-import { calibrationRanges, DEFAULT_PERCENTILE, observeActivations, prepareForCalibration, quantizeGraph } from '../convert/index.js';
+import { calibrationRanges, DEFAULT_PERCENTILE, imageSamples, observeActivations, prepareForCalibration, quantizeGraph } from '../convert/index.js';
 import { writeModel } from '../format/writer.js';
 import { loadModel } from '../runtime/index.js';
 import { accuracy, agreement, argmax } from './metrics.js';
@@ -15,19 +15,6 @@ export type Method = 'minmax' | 'percentile' | 'mse';
 export const METHODS: Method[] = ['minmax', 'percentile', 'mse'];
 /** What `tinyconv quantize` uses when no --method is given. */
 export const DEFAULT_METHOD: Method = 'percentile';
-
-/** The first `count` images of `data`, preprocessed as the float graph records. */
-export function calibrationSamples(model: FloatModel, data: Dataset, count: number): Float32Array[] {
-  const n = Math.min(count, data.count);
-  const size = data.height * data.width * data.channels;
-  const out: Float32Array[] = [];
-  for (let i = 0; i < n; i++) {
-    const x = new Float32Array(size);
-    preprocessInto(data.images.subarray(i * size, (i + 1) * size), data.channels, model.graph.preprocess, x);
-    out.push(x);
-  }
-  return out;
-}
 
 /** Float top-1 predictions for the first `count` images. */
 export function floatPredictions(model: FloatModel, data: Dataset, count: number): Int32Array {
@@ -68,7 +55,8 @@ export interface CompareOptions {
 export function compareCalibration(model: FloatModel, calibration: Dataset, test: Dataset, options: CompareOptions = {}): CalibrationComparison {
   const calibrationCount = Math.min(options.calibrationCount ?? 500, calibration.count);
   const count = Math.min(test.count, options.limit ?? test.count);
-  const samples = calibrationSamples(model, calibration, calibrationCount);
+  // The images `tinyconv quantize` calibrates on, so the default row is the shipped model.
+  const { samples } = imageSamples(calibration, model.graph, calibrationCount);
   const floatPred = options.floatPredicted ?? floatPredictions(model, test, count);
   const labels = test.labels.subarray(0, count);
   // The same passes convertToInt8 runs, but one float pass over the calibration images serves

@@ -3,7 +3,7 @@
 export * from './metrics.js';
 export type * from './types.js';
 export { evaluate, featureMaps, preprocessInto, type EvaluateOptions } from './evaluate.js';
-export { compareCalibration, calibrationSamples, floatPredictions, int8Predictions, DEFAULT_METHOD, METHODS, type CompareOptions } from './calibration-compare.js';
+export { compareCalibration, floatPredictions, int8Predictions, DEFAULT_METHOD, METHODS, type CompareOptions } from './calibration-compare.js';
 export { checkModelPair, checkDatasetFits } from './pair.js';
 export { renderHtml } from './html.js';
 export { renderMarkdown } from './markdown.js';
