@@ -87,10 +87,14 @@ if (args.has('--help')) {
   process.exit(0);
 }
 
+// Each step's key covers the compiled code it runs: the src/ folders it imports and this file,
+// which decides how the steps call them.
+const self = fileHash(fileURLToPath(import.meta.url));
+const stepCode = (dirs: string[]) => hashParts([codeHash(dirs.map((d) => join(HERE, '..', 'src', d))), self]);
 const code = {
-  train: codeHash(['train', 'graph', 'data', 'format'].map((d) => join(HERE, '..', 'src', d))),
-  convert: codeHash(['convert', 'graph', 'format'].map((d) => join(HERE, '..', 'src', d))),
-  report: codeHash(['report', 'runtime', 'graph', 'format', 'convert', 'data'].map((d) => join(HERE, '..', 'src', d))),
+  train: stepCode(['train', 'wasm', 'graph', 'data', 'format']),
+  convert: stepCode(['convert', 'graph', 'format']),
+  report: stepCode(['report', 'runtime', 'wasm', 'graph', 'format', 'convert', 'data']),
 };
 
 function keyOf(...parts: (string | Uint8Array)[]): string {
