@@ -83,15 +83,24 @@ function simdWeights(w: Float32Array, C: number, mem: Float32Array): void {
   }
 }
 
-function forwardSimd(x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, s: DwShape): boolean {
+/** The SIMD instance with weights and the batch's x in its memory, or null when C is not a multiple
+ *  of 4 (or the host has no WebAssembly SIMD). */
+function simdSetup(x: Float32Array, w: Float32Array, s: DwShape) {
   const simd = s.C % 4 === 0 ? dwSimd() : null;
-  if (!simd) return false;
-  const { n, C, oH, oW, sh, sw } = s;
+  if (!simd) return null;
   const [Hp, Wp] = padShape(s);
   const L = simdLayout(s);
   const mem = dwMemory(simd, L.end);
-  simdWeights(w, C, mem);
-  mem.set(x.subarray(0, n * L.X), L.xAt);
+  simdWeights(w, s.C, mem);
+  mem.set(x.subarray(0, s.n * L.X), L.xAt);
+  return { simd, L, mem, Hp, Wp };
+}
+
+function forwardSimd(x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, s: DwShape): boolean {
+  const setup = simdSetup(x, w, s);
+  if (!setup) return false;
+  const { simd, L, mem, Hp, Wp } = setup;
+  const { n, C, oH, oW, sh, sw } = s;
   for (let b = 0; b < n; b++) {
     mem.fill(0, L.padAt, L.padAt + L.P);
     padInMemory(mem, L.xAt + b * L.X, s, L.padAt, Hp, Wp);
@@ -103,14 +112,10 @@ function forwardSimd(x: Float32Array, w: Float32Array, bias: Float32Array | null
 }
 
 function backwardSimd(x: Float32Array, w: Float32Array, dY: Float32Array, dX: Float32Array | null, gw: Float32Array, s: DwShape): boolean {
-  const simd = s.C % 4 === 0 ? dwSimd() : null;
-  if (!simd) return false;
+  const setup = simdSetup(x, w, s);
+  if (!setup) return false;
+  const { simd, L, mem, Hp, Wp } = setup;
   const { n, C, oH, oW, sh, sw } = s;
-  const [Hp, Wp] = padShape(s);
-  const L = simdLayout(s);
-  const mem = dwMemory(simd, L.end);
-  simdWeights(w, C, mem);
-  mem.set(x.subarray(0, n * L.X), L.xAt);
   mem.set(dY.subarray(0, n * L.O), L.ioAt);
   const acc = new Float64Array(9 * C);
   for (let b = 0; b < n; b++) {
