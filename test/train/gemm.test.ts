@@ -3,6 +3,14 @@ import { Rng } from '../../src/data/random.js';
 import { gemm, gemmJs, transpose } from '../../src/train/gemm.js';
 import { simdAvailable } from '../../src/train/gemm-simd.js';
 
+/** A [M x K] and B [N x K] as gemm operands in NT, TN and NN layouts: [a, a's i/p strides, b, b's j/p strides]. */
+function layouts(A: Float32Array, B: Float32Array, M: number, N: number, K: number): Array<[Float32Array, number, number, Float32Array, number, number]> {
+  const At = new Float32Array(K * M), Bt = new Float32Array(K * N);
+  transpose(A, 0, M, K, At);
+  transpose(B, 0, N, K, Bt);
+  return [[A, K, 1, B, K, 1], [At, 1, M, Bt, 1, N], [A, K, 1, Bt, 1, N]];
+}
+
 describe('gemm', () => {
   it('matches a naive product for every edge case of the blocking and every operand layout', () => {
     const rng = new Rng(2);
@@ -13,14 +21,8 @@ describe('gemm', () => {
           const B = new Float32Array(N * K).map(() => rng.next() - 0.5);
           const want = new Float64Array(M * N);
           for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) for (let p = 0; p < K; p++) want[i * N + j] += A[i * K + p] * B[j * K + p];
-          const At = new Float32Array(K * M), Bt = new Float32Array(K * N);
-          transpose(A, 0, M, K, At);
-          transpose(B, 0, N, K, Bt);
           // NT, TN and NN layouts via strides; accumulating onto 1, and overwriting.
-          const layouts: Array<[Float32Array, number, number, Float32Array, number, number]> = [
-            [A, K, 1, B, K, 1], [At, 1, M, Bt, 1, N], [A, K, 1, Bt, 1, N],
-          ];
-          for (const [a, ais, aps, b, bjs, bps] of layouts) {
+          for (const [a, ais, aps, b, bjs, bps] of layouts(A, B, M, N, K)) {
             for (const accumulate of [true, false]) {
               const C = new Float32Array(M * N).fill(1);
               gemm(M, N, K, a, 0, ais, aps, b, 0, bjs, bps, C, 0, N, accumulate);
@@ -39,13 +41,7 @@ describe('gemm', () => {
     for (const [M, N, K] of [[37, 24, 70], [64, 8, 9], [16, 32, 1100], [6, 16, 300]]) {
       const ldc = N + 5; // C strided as a grouped conv's output slice is
       const A = new Float32Array(M * K).map(() => rng.next() - 0.5), B = new Float32Array(N * K).map(() => rng.next() - 0.5);
-      const At = new Float32Array(K * M), Bt = new Float32Array(K * N);
-      transpose(A, 0, M, K, At);
-      transpose(B, 0, N, K, Bt);
-      const layouts: Array<[Float32Array, number, number, Float32Array, number, number]> = [
-        [A, K, 1, B, K, 1], [At, 1, M, Bt, 1, N], [A, K, 1, Bt, 1, N],
-      ];
-      for (const [a, ais, aps, b, bjs, bps] of layouts) {
+      for (const [a, ais, aps, b, bjs, bps] of layouts(A, B, M, N, K)) {
         for (const accumulate of [true, false]) {
           const C0 = new Float32Array(M * ldc + 3).map(() => rng.next());
           const want = Float32Array.from(C0), got = Float32Array.from(C0);

@@ -181,31 +181,19 @@ export function depthwise3x3Backward(x: Float32Array, w: Float32Array, dY: Float
       const k = c * 9;
       let g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0, g6 = 0, g7 = 0, g8 = 0;
       let o = ob + c;
-      if (dX) {
-        const w0 = w[k], w1 = w[k + 1], w2 = w[k + 2], w3 = w[k + 3], w4 = w[k + 4], w5 = w[k + 5], w6 = w[k + 6], w7 = w[k + 7], w8 = w[k + 8];
-        for (let oy = 0; oy < oH; oy++) {
-          let p = oy * rs + c;
-          for (let ox = 0; ox < oW; ox++, o += C, p += cs) {
-            const d = dY[o];
-            const p1 = p + R, p2 = p + R2;
-            g0 += d * pad[p]; g1 += d * pad[p + C]; g2 += d * pad[p + C2];
-            g3 += d * pad[p1]; g4 += d * pad[p1 + C]; g5 += d * pad[p1 + C2];
-            g6 += d * pad[p2]; g7 += d * pad[p2 + C]; g8 += d * pad[p2 + C2];
-            dpad[p] += d * w0; dpad[p + C] += d * w1; dpad[p + C2] += d * w2;
-            dpad[p1] += d * w3; dpad[p1 + C] += d * w4; dpad[p1 + C2] += d * w5;
-            dpad[p2] += d * w6; dpad[p2 + C] += d * w7; dpad[p2 + C2] += d * w8;
-          }
-        }
-      } else {
-        for (let oy = 0; oy < oH; oy++) {
-          let p = oy * rs + c;
-          for (let ox = 0; ox < oW; ox++, o += C, p += cs) {
-            const d = dY[o];
-            const p1 = p + R, p2 = p + R2;
-            g0 += d * pad[p]; g1 += d * pad[p + C]; g2 += d * pad[p + C2];
-            g3 += d * pad[p1]; g4 += d * pad[p1 + C]; g5 += d * pad[p1 + C2];
-            g6 += d * pad[p2]; g7 += d * pad[p2 + C]; g8 += d * pad[p2 + C2];
-          }
+      const w0 = w[k], w1 = w[k + 1], w2 = w[k + 2], w3 = w[k + 3], w4 = w[k + 4], w5 = w[k + 5], w6 = w[k + 6], w7 = w[k + 7], w8 = w[k + 8];
+      for (let oy = 0; oy < oH; oy++) {
+        let p = oy * rs + c;
+        for (let ox = 0; ox < oW; ox++, o += C, p += cs) {
+          const d = dY[o];
+          const p1 = p + R, p2 = p + R2;
+          g0 += d * pad[p]; g1 += d * pad[p + C]; g2 += d * pad[p + C2];
+          g3 += d * pad[p1]; g4 += d * pad[p1 + C]; g5 += d * pad[p1 + C2];
+          g6 += d * pad[p2]; g7 += d * pad[p2 + C]; g8 += d * pad[p2 + C2];
+          if (!dX) continue;
+          dpad[p] += d * w0; dpad[p + C] += d * w1; dpad[p + C2] += d * w2;
+          dpad[p1] += d * w3; dpad[p1 + C] += d * w4; dpad[p1 + C2] += d * w5;
+          dpad[p2] += d * w6; dpad[p2 + C] += d * w7; dpad[p2 + C2] += d * w8;
         }
       }
       acc[k] += g0; acc[k + 1] += g1; acc[k + 2] += g2; acc[k + 3] += g3; acc[k + 4] += g4;
