@@ -9,7 +9,7 @@ import type { GraphNode } from '../../graph/types.js';
 import type { Rng } from '../../data/random.js';
 import { TinyconvError } from '../../format/errors.js';
 import { gemm, gemmNT, transpose } from '../gemm.js';
-import { depthwise3x3Backward, depthwise3x3Forward, padShape, type DwShape } from './depthwise3x3.js';
+import { depthwise3x3Backward, depthwise3x3Forward, padSample, padShape, type DwShape } from './depthwise3x3.js';
 import type { Context, ExportContext, Layer } from '../layer.js';
 import { initUniform, newParam, Scratch, type Param } from '../tensor.js';
 
@@ -233,13 +233,9 @@ export class Conv2d implements Layer {
     const R = Wp * C, run = kw * C;
     if (this.colPad.length !== Hp * R) this.colPad = new Float32Array(Hp * R); // border stays zero
     const pad = this.colPad;
-    const y0 = Math.max(0, -pt), y1 = Math.min(H, Hp - pt), x0 = Math.max(0, -pl), x1 = Math.min(W, Wp - pl);
     let k = 0;
     for (let b = 0; b < n; b++) {
-      for (let iy = y0; iy < y1; iy++) {
-        const src = ((b * H + iy) * W + x0) * C;
-        pad.set(x.subarray(src, src + (x1 - x0) * C), ((iy + pt) * Wp + x0 + pl) * C);
-      }
+      padSample(x, b * H * W * C, { H, W, C, pt, pl }, pad, 0, Hp, Wp);
       for (let oy = 0; oy < oH; oy++) {
         for (let ox = 0; ox < oW; ox++) {
           let p = oy * sh * R + ox * sw * C;

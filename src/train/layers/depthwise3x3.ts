@@ -20,16 +20,19 @@ export function padShape(s: DwShape): [number, number] {
   return [(s.oH - 1) * s.sh + 3, (s.oW - 1) * s.sw + 3];
 }
 
-/** Copies sample b of x into the interior of `pad` (whose border must already be zero; it is
- *  never written here). Input rows/columns outside the covered window are never read. */
-function padSample(x: Float32Array, b: number, s: DwShape, pad: Float32Array, Hp: number, Wp: number): void {
+/** Copies the sample at src[srcAt...] ([H, W, C]) into the interior of the zero-bordered
+ *  [Hp, Wp, C] buffer at dst[at...] (its border is never written). src and dst may be the same array
+ *  (the SIMD instance's memory: copyWithin, no views). Also used by conv2d's im2col. */
+export function padSample(src: Float32Array, srcAt: number, s: Pick<DwShape, 'H' | 'W' | 'C' | 'pt' | 'pl'>,
+  dst: Float32Array, at: number, Hp: number, Wp: number): void {
   const { H, W, C, pt, pl } = s;
   const y0 = Math.max(0, -pt), y1 = Math.min(H, Hp - pt);
   const x0 = Math.max(0, -pl), x1 = Math.min(W, Wp - pl);
   const run = (x1 - x0) * C;
   for (let iy = y0; iy < y1; iy++) {
-    const src = ((b * H + iy) * W + x0) * C;
-    pad.set(x.subarray(src, src + run), ((iy + pt) * Wp + x0 + pl) * C);
+    const from = srcAt + (iy * W + x0) * C, to = at + ((iy + pt) * Wp + x0 + pl) * C;
+    if (src === dst) dst.copyWithin(to, from, from + run);
+    else dst.set(src.subarray(from, from + run), to);
   }
 }
 
@@ -63,18 +66,6 @@ function simdLayout(s: DwShape): { gwAt: number; padAt: number; dpadAt: number; 
   return { gwAt, padAt, dpadAt, xAt, ioAt, dxAt, end: dxAt + s.n * X, P, O, X };
 }
 
-/** padSample within wasm memory: sample at mem[src...] into the (zeroed) padded buffer at mem[at...]. */
-function padInMemory(mem: Float32Array, src: number, s: DwShape, at: number, Hp: number, Wp: number): void {
-  const { H, W, C, pt, pl } = s;
-  const y0 = Math.max(0, -pt), y1 = Math.min(H, Hp - pt);
-  const x0 = Math.max(0, -pl), x1 = Math.min(W, Wp - pl);
-  const run = (x1 - x0) * C;
-  for (let iy = y0; iy < y1; iy++) {
-    const from = src + (iy * W + x0) * C;
-    mem.copyWithin(at + ((iy + pt) * Wp + x0 + pl) * C, from, from + run);
-  }
-}
-
 /** Weights [C][9] into the SIMD layout [C/4][9][4] at mem[0...]. */
 function simdWeights(w: Float32Array, C: number, mem: Float32Array): void {
   for (let c = 0; c < C; c++) {
@@ -103,7 +94,7 @@ function forwardSimd(x: Float32Array, w: Float32Array, bias: Float32Array | null
   const { n, C, oH, oW, sh, sw } = s;
   for (let b = 0; b < n; b++) {
     mem.fill(0, L.padAt, L.padAt + L.P);
-    padInMemory(mem, L.xAt + b * L.X, s, L.padAt, Hp, Wp);
+    padSample(mem, L.xAt + b * L.X, s, mem, L.padAt, Hp, Wp);
     simd.fwd(4 * L.padAt, 0, 4 * (L.ioAt + b * L.O), oH, oW, 4 * C, 4 * sh * Wp * C, 4 * sw * C, 4 * Wp * C);
   }
   out.set(mem.subarray(L.ioAt, L.ioAt + n * L.O));
@@ -120,7 +111,7 @@ function backwardSimd(x: Float32Array, w: Float32Array, dY: Float32Array, dX: Fl
   const acc = new Float64Array(9 * C);
   for (let b = 0; b < n; b++) {
     mem.fill(0, L.padAt, L.padAt + L.P);
-    padInMemory(mem, L.xAt + b * L.X, s, L.padAt, Hp, Wp);
+    padSample(mem, L.xAt + b * L.X, s, mem, L.padAt, Hp, Wp);
     if (dX) mem.fill(0, L.dpadAt, L.dpadAt + L.P);
     simd.bwd(4 * L.padAt, 0, 4 * (L.ioAt + b * L.O), 4 * L.dpadAt, 4 * L.gwAt, oH, oW, 4 * C, 4 * sh * Wp * C, 4 * sw * C, 4 * Wp * C, dX ? 1 : 0);
     for (let c = 0; c < C; c++) {
@@ -142,7 +133,7 @@ export function depthwise3x3Forward(x: Float32Array, w: Float32Array, bias: Floa
   const [Hp, Wp] = padShape(s);
   const R = Wp * C, rs = sh * R, cs = sw * C, C2 = 2 * C, R2 = 2 * R;
   for (let b = 0; b < n; b++) {
-    padSample(x, b, s, pad, Hp, Wp);
+    padSample(x, b * s.H * s.W * s.C, s, pad, 0, Hp, Wp);
     const ob = b * oH * oW * C;
     for (let c = 0; c < C; c++) {
       const k = c * 9;
@@ -174,7 +165,7 @@ export function depthwise3x3Backward(x: Float32Array, w: Float32Array, dY: Float
   const padded = Hp * Wp * C;
   const acc = new Float64Array(9 * C);
   for (let b = 0; b < n; b++) {
-    padSample(x, b, s, pad, Hp, Wp);
+    padSample(x, b * s.H * s.W * s.C, s, pad, 0, Hp, Wp);
     if (dX) dpad.fill(0, 0, padded);
     const ob = b * oH * oW * C;
     for (let c = 0; c < C; c++) {
