@@ -12,7 +12,7 @@ import {
   HEADER_BYTES, H_MAGIC, H_VERSION, H_FILE_BYTES, H_ARENA_BYTES, H_TENSOR_COUNT, H_INPUT, H_OUTPUT,
   H_OP_COUNT, H_SECTIONS, TENSOR_WORDS, OP_FIELDS, paramWords,
 } from './layout.js';
-import { validateModel } from './validate.js';
+import { validateModel, MAX_TENSORS } from './validate.js';
 
 interface Meta {
   name?: string;
@@ -56,7 +56,7 @@ export function readModel(bytes: ArrayBuffer | Uint8Array): ModelSpec {
 
   var nt = words[H_TENSOR_COUNT];
   var tensors: TensorSpec[] = [];
-  check(nt >= 0 && nt * TENSOR_WORDS * 4 <= ends[0] - starts[0], 'BAD_OFFSET', 'tensor count (byte 16)');
+  check(nt >= 0 && nt <= MAX_TENSORS && nt * TENSOR_WORDS * 4 <= ends[0] - starts[0], 'BAD_OFFSET', 'tensor count (byte 16)');
   for (var t = 0; t < nt; t++) {
     var w = (starts[0] >> 2) + t * TENSOR_WORDS;
     var rank = words[w + 3];

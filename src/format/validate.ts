@@ -1,9 +1,14 @@
-// validateModel checks that a ModelSpec is safe to run: every tensor lies inside the arena and every
-// op's shapes agree with its parameters and constant arrays, so no kernel can read or write outside
-// a buffer. The reader runs it on every load, the writer before it writes a file.
-// validateParams (writer only, so it stays out of the runtime bundle) also checks the values the
-// kernels assume but that cannot make them read out of bounds: zero points, scales, clamps, shifts,
-// multipliers.
+// validateModel checks that a ModelSpec is safe and sane to run, on every load (the reader) and
+// before every write (the writer), so a tool can never write a file the runtime refuses:
+// - every tensor lies inside the arena and every op's shapes agree with its parameters and constant
+//   arrays, so no kernel can read or write outside a buffer;
+// - the requantization multipliers and shifts (wrong ones cannot move a memory access, only answers);
+// - the arena plan: every op reads tensors written before it, no tensor is written twice, and no two
+//   tensors alive at the same time share a byte (except in-place ops), so a run cannot overwrite a
+//   value it still needs.
+// src/format/verify.ts adds the value checks that would cost too many runtime bytes (zero points,
+// scales, clamps, softmax's parameters, meta types, an arena larger than its tensors); the writer runs
+// them too.
 // Kept terse on purpose (it ships in the runtime bundle): every check is `eq` or `range`, whose
 // messages name the op or tensor (`where`), the quantity, its value and what was expected.
 //
@@ -11,7 +16,7 @@
 import { TinyconvError } from './errors.js';
 import {
   OP_CONV2D, OP_DEPTHWISE_CONV2D, OP_DENSE, OP_MAX_POOL, OP_AVG_POOL, OP_GLOBAL_AVG_POOL, OP_ADD,
-  OP_MUL, OP_CONCAT, OP_PAD, OP_LUT, OP_SOFTMAX,
+  OP_MUL, OP_CONCAT, OP_RESHAPE, OP_PAD, OP_LUT, OP_SOFTMAX, OP_REQUANTIZE,
   ModelSpec, TensorSpec, ConvOp,
 } from './schema.js';
 
@@ -23,6 +28,8 @@ export function shapeSize(shape: number[]): number {
 }
 
 var MAX = 2147483647;
+/** The most tensors a model may have: checkOverlaps compares each op's output with every tensor. */
+export var MAX_TENSORS = 4096;
 /** What is being checked, prefixed to every message: 'tensor 3' or 'op 2 at byte 96' (names live in
  *  the meta block; tools that want them in messages use format/verify.ts). */
 var where = '';
@@ -44,7 +51,13 @@ function range(v: number, lo: number, hi: number, what: string): void {
 /** `opAt[i]`, when given, is op i's byte offset in the file (named in messages). */
 export function validateModel(m: ModelSpec, opAt?: number[]): void {
   var tensors = m.tensors;
+  var ops = m.ops;
   var nt = tensors.length;
+  // The arena plan's lifetimes (src/format/plan.ts's rule): first[t] is the op that writes t (0 for
+  // the model input), last[t] the last op that reads it; -1 while untouched. (The reader allows at
+  // most MAX_TENSORS tensors, which bounds the pairwise overlap check.)
+  var first: number[] = [];
+  var last: number[] = [];
   // arenaBytes needs no check of its own: every tensor must fit in [0, arenaBytes), and there is
   // at least the input tensor.
   for (var t = 0; t < nt; t++) {
@@ -54,14 +67,16 @@ export function validateModel(m: ModelSpec, opAt?: number[]): void {
     for (var d = 0; d < s.shape.length; d++) range(s.shape[d], 1, MAX, 'dim');
     code = 'BAD_OFFSET';
     range(s.offset, 0, m.arenaBytes - shapeSize(s.shape), 'arena offset');
+    first.push(t === m.input ? 0 : -1);
+    last.push(first[t]);
   }
   where = 'model';
   code = 'BAD_TENSOR';
   range(m.input, 0, nt - 1, 'input tensor');
   range(m.output, 0, nt - 1, 'output tensor');
   checkPreprocess(m.preprocess, tensors[m.input].shape);
-  for (var i = 0; i < m.ops.length; i++) {
-    var op = m.ops[i];
+  for (var i = 0; i < ops.length; i++) {
+    var op = ops[i];
     where = 'op ' + i + (opAt ? ' at byte ' + opAt[i] : '');
     code = 'BAD_OP';
     var nIn = op.inputs.length;
@@ -69,9 +84,47 @@ export function validateModel(m: ModelSpec, opAt?: number[]): void {
     eq(nIn, op.type === OP_ADD || op.type === OP_MUL ? 2 : op.type === OP_CONCAT ? Math.max(nIn, 1) : 1, 'inputs');
     code = 'BAD_TENSOR';
     for (var k = 0; k < nIn; k++) range(op.inputs[k], 0, nt - 1, 'input tensor');
-    range(op.outputs[0], 0, nt - 1, 'output tensor');
+    var out = op.outputs[0];
+    range(out, 0, nt - 1, 'output tensor');
     code = 'BAD_SHAPE';
     checkOp(op, tensors);
+    code = 'BAD_PARAM';
+    checkValues(op);
+    code = 'BAD_GRAPH';
+    for (k = 0; k < nIn; k++) {
+      if (first[op.inputs[k]] < 0) fail('reads tensor ' + op.inputs[k] + ' before it is written');
+      last[op.inputs[k]] = i;
+    }
+    if (first[out] >= 0) fail('writes tensor ' + out + ' twice');
+    first[out] = last[out] = i;
+  }
+  where = 'model';
+  if (first[m.output] < 0) fail('output tensor never written');
+  last[m.output] = Math.max(ops.length - 1, 0);
+  checkOverlaps(m, first, last, opAt);
+}
+
+/** No byte of op i's output belongs to a tensor alive at op i (born at or before i, read at or
+ *  after it), except where the op writes in place: a reshape, LUT, requantize or add over an input
+ *  that dies at i, with the same offset and size. Every pair of tensors alive at once meets here,
+ *  when the younger one is written. */
+function checkOverlaps(m: ModelSpec, first: number[], last: number[], opAt?: number[]): void {
+  var tensors = m.tensors;
+  code = 'BAD_PLAN';
+  for (var i = 0; i < m.ops.length; i++) {
+    var op = m.ops[i];
+    var b = op.outputs[0];
+    var from = tensors[b].offset;
+    var to = from + shapeSize(tensors[b].shape);
+    var inPlace = op.type === OP_RESHAPE || op.type === OP_LUT || op.type === OP_REQUANTIZE || op.type === OP_ADD;
+    for (var a = 0; a < tensors.length; a++) {
+      var aFrom = tensors[a].offset;
+      var aTo = aFrom + shapeSize(tensors[a].shape);
+      if (a !== b && first[a] <= i && last[a] >= i && aFrom < to && from < aTo && !(inPlace && last[a] === i && aFrom === from && aTo === to)) {
+        where = 'op ' + i + (opAt ? ' at byte ' + opAt[i] : '');
+        fail('output tensor ' + b + ' overlaps tensor ' + a + ' at arena byte ' + Math.max(from, aFrom));
+      }
+    }
   }
 }
 
@@ -160,34 +213,16 @@ function requant(mult: Int32Array, shift: Int32Array, n: number): void {
   eq(shift.length, mult.length, 'shift length');
 }
 
-/** Tool-side checks of parameter values (see the file comment); run by the writer after validateModel. */
+/** The requantization constants: every multiplier (a field or array whose name ends in
+ *  "ultiplier") in [0, 2^31) and every shift ("hift") in [-31, 31]. Out of range they cannot move a
+ *  memory access, only an answer (and the SIMD requantization relies on no multiplier being -2^31).
+ *  The other values (zero points, scales, clamps) are checked tool-side (verify.ts). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function validateParams(m: ModelSpec): void {
-  code = 'BAD_PARAM';
-  for (var t = 0; t < m.tensors.length; t++) {
-    var s = m.tensors[t];
-    where = 'tensor ' + t + (s.name ? " '" + s.name + "'" : '');
-    range(s.shape.length, 1, 4, 'rank'); // the reader checks it before reading the dims
-    range(s.zeroPoint, -128, 127, 'zeroPoint');
-    if (!(s.scale > 0 && s.scale < Infinity)) fail('scale ' + s.scale);
-  }
-  for (var i = 0; i < m.ops.length; i++) {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    var op: any = m.ops[i];
-    where = 'op ' + i + (op.name ? " '" + op.name + "'" : '');
-    if (op.actMax !== undefined) {
-      range(op.actMax, -128, 127, 'actMax');
-      range(op.actMin, -128, op.actMax, 'actMin');
-    }
-    if (op.type === OP_SOFTMAX) {
-      range(op.inputBetaLeftShift, 0, 31, 'inputBetaLeftShift');
-      range(op.diffMin, -MAX, 0, 'diffMin');
-    }
-    var mult: ArrayLike<number> = op.multiplier instanceof Int32Array ? op.multiplier : [op.multiplier, op.input1Multiplier, op.input2Multiplier, op.outputMultiplier];
-    var shift: ArrayLike<number> = op.shift instanceof Int32Array ? op.shift : [op.shift, op.input1Shift, op.input2Shift, op.outputShift];
-    for (var k = 0; k < mult.length; k++) {
-      if (mult[k] !== undefined) range(mult[k], 0, MAX, 'multiplier');
-      if (shift[k] !== undefined) range(shift[k], -31, 31, 'shift');
-    }
+function checkValues(op: any): void {
+  for (var key in op) {
+    var lo = key.indexOf('ultiplier') > 0 ? 0 : key.indexOf('hift') > 0 ? -31 : 1;
+    var v = op[key];
+    var n = v.length;
+    if (lo < 1) for (var k = 0; k < (n === undefined ? 1 : n); k++) range(n === undefined ? v : v[k], lo, lo ? 31 : MAX, key);
   }
 }

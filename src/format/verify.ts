@@ -1,29 +1,22 @@
-// Tool-side verification of a .tcm model: everything the runtime reader leaves out to keep its
-// bundle small (docs/format.md, "Validation"), i.e. the checks that catch a model that would load and
-// run safely but give wrong numbers:
-// - parameter values (validateParams: zero points, scales, clamps, multipliers, shifts, softmax),
-//   plus the few the kernels assume but validateParams does not cover: ADD's leftShift, softmax's
-//   beta multiplier, scales whose dequantized values overflow float32;
-// - the arena plan: no two tensors alive at the same time share a byte (checkPlan), and the
-//   declared arena is no larger than its tensors need (a flipped bit there would make the runtime
+// Tool-side verification of a .tcm model: the checks the runtime reader leaves out to keep its
+// bundle small (the reader's validateModel already checks shapes, offsets, parameter values and the
+// arena plan; docs/robustness.md), i.e. what would still load and run but answer wrongly or wastefully:
+// - parameter values (checkParams, which the writer also runs): ranks, zero points, scales, clamps,
+//   softmax's shift and diffMin; ADD's leftShift, softmax's beta multiplier, and scales whose
+//   dequantized values overflow float32;
+// - a declared arena larger than its tensors need (a flipped bit there would make the runtime
 //   allocate up to 2 GB);
 // - the meta JSON's types: name, labels and names strings, preprocessing finite numbers with std != 0.
-// The runtime reader already guarantees that no kernel reads or writes outside a buffer; these
-// checks make a corrupt file fail loudly instead of answering wrongly. Node tools (run, inspect,
-// report, export) call readVerifiedModel before they use a file. docs/robustness.md has the argument.
+// Node tools (run, inspect, report, export) call readVerifiedModel before they use a file.
 import { TinyconvError } from './errors.js';
 import { readModel } from './reader.js';
-import { checkPlan, tensorBytes } from './plan.js';
-import { validateParams } from './validate.js';
+import { tensorBytes } from './plan.js';
 import { OP_ADD, OP_SOFTMAX, type ModelSpec } from './schema.js';
 
 /** Largest finite float32: readOutput writes scale * (q - zp), |q - zp| <= 255, into a Float32Array. */
 const FLOAT32_MAX = 3.4028234663852886e38;
 /** (q - zp) << leftShift must stay an int32 for |q - zp| <= 255. */
 const MAX_ADD_LEFT_SHIFT = 23;
-/** checkPlan compares live tensors pairwise (and each aliased pair against the ops): 4096 is far
- *  beyond any microcontroller model (person_detect has 31 ops) and keeps it well under a second. */
-export const MAX_TENSORS = 4096;
 
 function fail(code: string, message: string): never {
   throw new TinyconvError(code, message);
@@ -52,6 +45,34 @@ function checkMeta(spec: ModelSpec): void {
   if (list(pre.std, 'std').some((s) => s === 0)) fail('BAD_META', 'meta: preprocess std has a 0');
 }
 
+/** v must be an integer in [lo, hi]. */
+function range(v: number, lo: number, hi: number, where: string, what: string): void {
+  if (!(v >= lo && v <= hi && Math.floor(v) === v)) fail('BAD_PARAM', `${where}: ${what} ${v} not in [${lo}, ${hi}]`);
+}
+
+/** The values the runtime reader does not check (validate.ts checks multipliers and shifts): they
+ *  cannot make a kernel touch memory outside its buffers, only answer wrongly. The writer runs this
+ *  too, so no tool writes such a file. */
+export function checkParams(spec: ModelSpec): void {
+  spec.tensors.forEach((s, t) => {
+    const where = `tensor ${t}${s.name ? ` '${s.name}'` : ''}`;
+    range(s.shape.length, 1, 4, where, 'rank');
+    range(s.zeroPoint, -128, 127, where, 'zeroPoint');
+    if (!(s.scale > 0 && s.scale < Infinity)) fail('BAD_PARAM', `${where}: scale ${s.scale}`);
+  });
+  spec.ops.forEach((op, i) => {
+    const where = `op ${i}${op.name ? ` '${op.name}'` : ''}`;
+    if ('actMax' in op) {
+      range(op.actMax, -128, 127, where, 'actMax');
+      range(op.actMin, -128, op.actMax, where, 'actMin');
+    }
+    if (op.type === OP_SOFTMAX) {
+      range(op.inputBetaLeftShift, 0, 31, where, 'inputBetaLeftShift');
+      range(op.diffMin, -2147483647, 0, where, 'diffMin');
+    }
+  });
+}
+
 function checkValues(spec: ModelSpec): void {
   spec.tensors.forEach((t, i) => {
     if (t.scale * 256 > FLOAT32_MAX) fail('BAD_PARAM', `tensor ${i}: scale ${t.scale} overflows float32 when dequantized`);
@@ -76,11 +97,9 @@ function checkArenaSize(spec: ModelSpec): void {
 /** Throws a TinyconvError (BAD_PARAM, BAD_META, BAD_GRAPH, BAD_PLAN) for a spec the runtime would
  *  load but run wrongly. `spec` is what readModel returned (so shapes and offsets are already sane). */
 export function verifyModel(spec: ModelSpec): void {
-  if (spec.tensors.length > MAX_TENSORS) fail('BAD_PLAN', `${spec.tensors.length} tensors, at most ${MAX_TENSORS}`);
-  validateParams(spec);
+  checkParams(spec);
   checkValues(spec);
   checkMeta(spec);
-  checkPlan(spec);
   checkArenaSize(spec);
 }
 

@@ -7,14 +7,15 @@ import {
   HEADER_BYTES, H_MAGIC, H_VERSION, H_FILE_BYTES, H_ARENA_BYTES, H_TENSOR_COUNT, H_INPUT, H_OUTPUT,
   H_OP_COUNT, H_SECTIONS, TENSOR_WORDS, OP_FIELDS, OP_NAMES, paramWords,
 } from './layout.js';
-import { validateModel, validateParams } from './validate.js';
+import { validateModel, MAX_TENSORS } from './validate.js';
+import { checkParams } from './verify.js';
 
 const align4 = (n: number): number => (n + 3) & ~3;
 
 export function writeModel(spec: ModelSpec): Uint8Array {
   checkFields(spec);
   validateModel(spec);
-  validateParams(spec);
+  checkParams(spec);
   const opWords = spec.ops.map((op, i) => 3 + op.inputs.length + paramWords(fieldsOf(op, i)));
   const tensorsAt = HEADER_BYTES;
   const opsAt = tensorsAt + spec.tensors.length * TENSOR_WORDS * 4;
@@ -89,6 +90,7 @@ export function writeModel(spec: ModelSpec): Uint8Array {
 
 /** Every op has its opcode's fields with the right types, so validation can read them safely. */
 function checkFields(spec: ModelSpec): void {
+  if (spec.tensors.length > MAX_TENSORS) throw new TinyconvError('BAD_TENSOR', `${spec.tensors.length} tensors, at most ${MAX_TENSORS}`);
   spec.ops.forEach((op, i) => {
     for (const f of fieldsOf(op, i)) {
       if (isArray(f)) arrayField(op, f, i);

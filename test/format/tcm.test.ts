@@ -147,8 +147,8 @@ describe('.tcm bad files', () => {
     expectError(() => writeModel(bad((s) => { s.tensors[2].zeroPoint = 200; })), 'BAD_PARAM', /tensor 2 't2': zeroPoint 200 not in \[-128, 127\]/);
     expectError(() => writeModel(bad((s) => { s.tensors[2].scale = 0; })), 'BAD_PARAM', /tensor 2 't2': scale 0/);
     expectError(() => writeModel(bad((s) => { conv(s).shift[3] = 40; })), 'BAD_PARAM', /shift 40 not in \[-31, 31\]/);
-    expectError(() => writeModel(bad((s) => { (s.ops[4] as { outputShift: number }).outputShift = -40; })), 'BAD_PARAM', /op 4 'add': shift -40/);
-    expectError(() => writeModel(bad((s) => { (s.ops[4] as { leftShift: number }).leftShift = 20.5; })), 'BAD_PARAM', /op 4 \(add\) leftShift: 20.5 is not an int32/);
+    expectError(() => writeModel(bad((s) => { (s.ops[4] as { outputShift: number }).outputShift = -40; })), 'BAD_PARAM', /op 4: outputShift -40 not in \[-31, 31\]/);
+    expectError(() => writeModel(bad((s) => { (s.ops[4] as { leftShift: number }).leftShift = 20.5; })), 'BAD_PARAM', /op 4: leftShift 20.5 not in \[-31, 31\]/);
   });
 
   it('random byte corruption never escapes as anything but a TinyconvError', () => {

@@ -1,9 +1,10 @@
 // Hand-crafted hostile .tcm files: the attacks random mutation is unlikely to find.
 // Each is built by editing a valid file's words, so the file passes every check but the one aimed at.
 import { describe, expect, it } from 'vitest';
-import { H_ARENA_BYTES, H_OP_COUNT, H_SECTIONS } from '../../src/format/layout.js';
+import { H_ARENA_BYTES, H_OP_COUNT, H_SECTIONS, TENSOR_WORDS } from '../../src/format/layout.js';
 import { writeModel } from '../../src/format/writer.js';
-import { MAX_TENSORS, readVerifiedModel, verifyModel } from '../../src/format/verify.js';
+import { readVerifiedModel } from '../../src/format/verify.js';
+import { MAX_TENSORS } from '../../src/format/validate.js';
 import { readModel } from '../../src/format/reader.js';
 import { loadModel } from '../../src/runtime/model.js';
 import { isTinyconvError } from '../../src/format/errors.js';
@@ -74,25 +75,28 @@ describe('crafted hostile .tcm files', () => {
     }
   });
 
-  it('two live tensors in the same arena bytes load in the runtime but fail verification, naming both', () => {
+  it('two live tensors in the same arena bytes are refused at load (BAD_PLAN), naming both and the byte', () => {
     const spec = convChain(3);
-    spec.tensors[2].offset = spec.tensors[1].offset; // op 1 would read and write the same bytes
     const bytes = writeModel(spec);
-    expect(codeOf(() => loadModel(bytes))).toBe('ok');
-    expect(codeOf(() => readVerifiedModel(bytes))).toMatch(/^BAD_PLAN: tensors 1 \[\d+, \d+\) and 2 \[\d+, \d+\) overlap/);
+    // tensor 2's slot moved onto tensor 1's: op 1 would read and write the same bytes
+    const tensorAt = (t: number) => tcmLayout(bytes).sections[0][0] + 4 * TENSOR_WORDS * t;
+    setI32(bytes, tensorAt(2), spec.tensors[1].offset);
+    expect(codeOf(() => loadModel(bytes))).toMatch(new RegExp(`^BAD_PLAN: op 1 at byte \\d+: output tensor 2 overlaps tensor 1 at arena byte ${spec.tensors[1].offset}$`));
+    spec.tensors[2].offset = spec.tensors[1].offset;
+    expect(codeOf(() => writeModel(spec))).toMatch(/^BAD_PLAN: op 1: output tensor 2 overlaps tensor 1/);
   });
 
-  it('an op reading a tensor nothing wrote, or two ops writing one tensor, fail verification as BAD_GRAPH', () => {
-    const spec = convChain(3);
-    spec.ops[1].inputs = [3];
-    expect(codeOf(() => verifyModel(readModel(writeModel(spec))))).toMatch(/^BAD_GRAPH: op 1 reads tensor 3 before any op writes it/);
-    const twice = convChain(3);
-    twice.ops[2].outputs = [2];
-    twice.output = 2;
-    expect(codeOf(() => verifyModel(readModel(writeModel(twice))))).toMatch(/^BAD_GRAPH: op 2 writes tensor 2, which an earlier op already wrote/);
+  it('an op reading a tensor nothing wrote, or two ops writing one tensor, are refused at load (BAD_GRAPH)', () => {
+    const bytes = writeModel(convChain(3));
+    const ops = tcmLayout(bytes).opRecords;
+    setI32(bytes, ops[1][0] + 8, 3); // op 1's input: tensor 3, which op 2 writes
+    expect(codeOf(() => loadModel(bytes))).toMatch(/^BAD_GRAPH: op 1 at byte \d+: reads tensor 3 before it is written$/);
+    const twice = writeModel(convChain(3));
+    setI32(twice, tcmLayout(twice).opRecords[2][0] + 12, 2); // op 2's output: tensor 2, which op 1 wrote
+    expect(codeOf(() => loadModel(twice))).toMatch(/^BAD_GRAPH: op 2 at byte \d+: writes tensor 2 twice$/);
   });
 
-  it('the verifier bounds its pairwise plan check: a 4,000-op reshape chain verifies quickly, more tensors are refused', () => {
+  it('the pairwise plan check is bounded: a 4,000-op reshape chain loads quickly, more than 4,096 tensors are refused', () => {
     const chain = (n: number): ModelSpec => {
       const spec = convChain(1);
       spec.tensors = Array.from({ length: n + 1 }, () => ({ shape: [16], scale: 1, zeroPoint: 0, offset: 0 }));
@@ -104,7 +108,10 @@ describe('crafted hostile .tcm files', () => {
     const t = performance.now();
     expect(codeOf(() => readVerifiedModel(writeModel(chain(4000))))).toBe('ok');
     expect(performance.now() - t).toBeLessThan(5000);
-    expect(codeOf(() => readVerifiedModel(writeModel(chain(MAX_TENSORS))))).toMatch(/^BAD_PLAN: 4097 tensors, at most 4096/);
+    expect(codeOf(() => writeModel(chain(MAX_TENSORS)))).toBe('BAD_TENSOR: 4097 tensors, at most 4096');
+    const big = writeModel(chain(4000));
+    setI32(big, 16, MAX_TENSORS + 1);
+    expect(codeOf(() => loadModel(big))).toBe('BAD_OFFSET: tensor count (byte 16)');
   });
 
   it('a huge op count in a small file ends at the ops section, not in a long loop', () => {

@@ -12,7 +12,7 @@
 // padRight only decided outH/outW when the converter planned the op.
 //
 // Runtime rule: ES5 subset, no allocation.
-import type { ConvOp } from '../../format/schema.js';
+import { OP_DEPTHWISE_CONV2D, ConvOp, DepthwiseOp } from '../../format/schema.js';
 import type { Tensor } from '../tensor.js';
 import { requantizeOutput } from './requantize-output.js';
 import { endTap, firstTap } from './window.js';
@@ -25,8 +25,11 @@ export function conv2d(op: ConvOp, input: Tensor, output: Tensor): void {
   else conv2dGeneric(op, input, output);
 }
 
-/** Any kernel size, stride, dilation, asymmetric padding and group count. */
-export function conv2dGeneric(op: ConvOp, input: Tensor, output: Tensor): void {
+/** Any kernel size, stride, dilation, asymmetric padding and group count; also depthwise convolution
+ *  (depthwise.ts), which is the grouped convolution with one input channel per group and
+ *  depthMultiplier output channels per group, its weights stored [ky][kx][oc] instead of
+ *  [oc][ky][kx][ic]: only the weight strides differ. */
+export function conv2dGeneric(op: ConvOp | DepthwiseOp, input: Tensor, output: Tensor): void {
   const inH = input.shape[0];
   const inW = input.shape[1];
   const inC = input.shape[2];
@@ -35,8 +38,13 @@ export function conv2dGeneric(op: ConvOp, input: Tensor, output: Tensor): void {
   const outC = output.shape[2];
   const kernelH = op.kernelH;
   const kernelW = op.kernelW;
-  const groupInC = inC / op.groups;
-  const groupOutC = outC / op.groups;
+  const depthwise = op.type === OP_DEPTHWISE_CONV2D;
+  const groups = depthwise ? inC : (op as ConvOp).groups;
+  const groupInC = inC / groups;
+  const groupOutC = outC / groups;
+  // Weight index of (oc, ky, kx, ic) = oc * ocStride + (ky * kernelW + kx) * tapStride + ic.
+  const tapStride = depthwise ? outC : groupInC;
+  const ocStride = depthwise ? 1 : kernelH * kernelW * groupInC;
   const inputOffset = -input.zeroPoint;
   const outputOffset = output.zeroPoint;
   const x = input.data;
@@ -58,7 +66,7 @@ export function conv2dGeneric(op: ConvOp, input: Tensor, output: Tensor): void {
           for (let kx = kxStart; kx < kxEnd; kx++) {
             const ix = inX0 + op.dilationW * kx;
             const xBase = (iy * inW + ix) * inC + inCBase;
-            const wBase = ((oc * kernelH + ky) * kernelW + kx) * groupInC;
+            const wBase = oc * ocStride + (ky * kernelW + kx) * tapStride;
             for (let ic = 0; ic < groupInC; ic++) acc += w[wBase + ic] * (x[xBase + ic] + inputOffset);
           }
         }

@@ -18,13 +18,10 @@ export function pad(op: PadOp, input: Tensor, output: Tensor): void {
     const iy = oy - op.padTop;
     for (let ox = 0; ox < outW; ox++) {
       const ix = ox - op.padLeft;
+      const inside = iy >= 0 && iy < inH && ix >= 0 && ix < inW;
+      const src = (iy * inW + ix) * channels;
       const dst = (oy * outW + ox) * channels;
-      if (iy < 0 || iy >= inH || ix < 0 || ix >= inW) {
-        for (let c = 0; c < channels; c++) y[dst + c] = zero;
-      } else {
-        const src = (iy * inW + ix) * channels;
-        for (let c = 0; c < channels; c++) y[dst + c] = x[src + c];
-      }
+      for (let c = 0; c < channels; c++) y[dst + c] = inside ? x[src + c] : zero;
     }
   }
 }

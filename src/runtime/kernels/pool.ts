@@ -41,8 +41,8 @@ function pool2d(op: PoolOp, input: Tensor, output: Tensor, average: boolean): vo
       const inX0 = ox * op.strideW - op.padLeft;
       const kxStart = firstTap(inX0, 1);
       const kxEnd = endTap(inX0, 1, inW, op.kernelW);
-      // Two empty ranges must not multiply into a positive count.
-      const count = kyEnd > kyStart && kxEnd > kxStart ? (kyEnd - kyStart) * (kxEnd - kxStart) : 0;
+      // At least one tap: validate.ts keeps every pad below its kernel size.
+      const count = (kyEnd - kyStart) * (kxEnd - kxStart);
       for (let c = 0; c < channels; c++) {
         let sum = 0;
         let best = -128;
@@ -53,8 +53,7 @@ function pool2d(op: PoolOp, input: Tensor, output: Tensor, average: boolean): vo
             if (v > best) best = v;
           }
         }
-        // A window lying entirely in the padding has no taps; TFLite rejects it, we emit the clamp floor.
-        let out = !average ? best : count > 0 ? roundedMean(sum, count) : op.actMin;
+        let out = average ? roundedMean(sum, count) : best;
         if (out < op.actMin) out = op.actMin;
         if (out > op.actMax) out = op.actMax;
         y[(oy * outW + ox) * channels + c] = out;

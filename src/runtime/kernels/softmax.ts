@@ -49,6 +49,9 @@ function expOnIntervalBetweenNegativeOneQuarterAnd0Excl(a: number): number {
   return (constantTerm + saturatingRoundingDoublingHighMul(constantTerm, (x + poly) | 0)) | 0;
 }
 
+/** exp(-2^j / 4) in Q0.31 for j = 0..6 (exp(-1/4) ... exp(-16)): the barrel shifter's factors. */
+const EXP_OF_MINUS_QUARTER_TIMES_2_TO_J = [1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242];
+
 /** exp(a) for a <= 0; a in Q5.26, result in Q0.31. */
 function expOnNegativeValues(a: number): number {
   const oneQuarter = 1 << 24;
@@ -56,13 +59,7 @@ function expOnNegativeValues(a: number): number {
   // Q5.26 -> Q0.31: a value in [-1/4, 0) cannot saturate.
   let result = expOnIntervalBetweenNegativeOneQuarterAnd0Excl(saturatingShiftLeft(aModQuarterMinusOneQuarter, 5));
   const remainder = (aModQuarterMinusOneQuarter - a) | 0;
-  if (remainder & (1 << 24)) result = saturatingRoundingDoublingHighMul(result, 1672461947); // exp(-1/4)
-  if (remainder & (1 << 25)) result = saturatingRoundingDoublingHighMul(result, 1302514674); // exp(-1/2)
-  if (remainder & (1 << 26)) result = saturatingRoundingDoublingHighMul(result, 790015084); // exp(-1)
-  if (remainder & (1 << 27)) result = saturatingRoundingDoublingHighMul(result, 290630308); // exp(-2)
-  if (remainder & (1 << 28)) result = saturatingRoundingDoublingHighMul(result, 39332535); // exp(-4)
-  if (remainder & (1 << 29)) result = saturatingRoundingDoublingHighMul(result, 720401); // exp(-8)
-  if (remainder & (1 << 30)) result = saturatingRoundingDoublingHighMul(result, 242); // exp(-16)
+  for (let j = 0; j < 7; j++) if (remainder & (1 << (24 + j))) result = saturatingRoundingDoublingHighMul(result, EXP_OF_MINUS_QUARTER_TIMES_2_TO_J[j]);
   return a === 0 ? INT32_MAX : result;
 }
 

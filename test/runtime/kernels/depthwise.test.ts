@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { OP_DEPTHWISE_CONV2D, type DepthwiseOp } from '../../../src/format/schema.js';
 import { quantizeMultiplier } from '../../../src/format/multiplier.js';
-import { depthwiseConv2d, depthwiseConv2dGeneric } from '../../../src/runtime/kernels/depthwise.js';
+import { depthwiseConv2d } from '../../../src/runtime/kernels/depthwise.js';
+import { conv2dGeneric } from '../../../src/runtime/kernels/conv.js';
 import { depthwiseConv3x3 } from '../../../src/runtime/kernels/depthwise3x3.js';
 import type { Tensor } from '../../../src/runtime/tensor.js';
 import { planOp, type PlannedOp } from '../../../src/runtime/plan.js';
@@ -130,7 +131,7 @@ describe('depthwiseConv3x3 fast path', () => {
           outSize(g.inW, 3, g.strideW, 1, g.padLeft, g.padRight) < 1) continue;
       const { op, input, output } = makeCase(r, g, t % 4 === 0);
       const generic = tensor(output.shape, output.scale, output.zeroPoint);
-      depthwiseConv2dGeneric(op, input, generic); // no plan yet: the unfolded loop
+      conv2dGeneric(op, input, generic); // no plan yet: the unfolded loop
       planOp(op, input, output);
       depthwiseConv3x3(op, input, output, (op as PlannedOp).plan!);
       expect(Array.from(output.data), JSON.stringify(g)).toEqual(Array.from(generic.data));

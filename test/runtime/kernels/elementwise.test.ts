@@ -203,7 +203,7 @@ describe('pad', () => {
 });
 
 describe('reshape', () => {
-  it('does nothing for the same slot and copies (overlap-safe) otherwise', () => {
+  it('does nothing for the same slot and copies otherwise (the loader refuses partly overlapping slots)', () => {
     const arena = new ArrayBuffer(32);
     const src = new Int8Array(arena, 4, 12);
     for (let i = 0; i < 12; i++) src[i] = i + 1;
@@ -211,12 +211,8 @@ describe('reshape', () => {
     const input = { shape: [2, 2, 3], scale: 1, zeroPoint: 0, offset: 4, data: src };
     reshape(op, input, { shape: [12], scale: 1, zeroPoint: 0, offset: 4, data: new Int8Array(arena, 4, 12) });
     expect(Array.from(src)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
-    // Overlapping destination further on: a forward copy would smear the first bytes.
-    const later = new Int8Array(arena, 8, 12);
-    reshape(op, input, { shape: [12], scale: 1, zeroPoint: 0, offset: 8, data: later });
-    expect(Array.from(later)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
-    const earlier = new Int8Array(arena, 0, 12);
-    reshape(op, { ...input, offset: 8, data: later }, { shape: [12], scale: 1, zeroPoint: 0, offset: 0, data: earlier });
-    expect(Array.from(earlier)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    const apart = new Int8Array(arena, 16, 12);
+    reshape(op, { ...input, shape: [12], offset: 0, data: new Int8Array(arena, 0, 12) }, { shape: [12], scale: 1, zeroPoint: 0, offset: 16, data: apart });
+    expect(Array.from(apart)).toEqual([0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8]);
   });
 });

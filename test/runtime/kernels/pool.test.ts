@@ -1,7 +1,8 @@
 // maxPool / avgPool / globalAvgPool against a float reference (within one step) and a TFLM-style
 // integer reference (exactly equal).
 import { describe, expect, it } from 'vitest';
-import { OP_AVG_POOL, OP_GLOBAL_AVG_POOL, OP_MAX_POOL, type PoolOp } from '../../../src/format/schema.js';
+import { OP_AVG_POOL, OP_GLOBAL_AVG_POOL, OP_MAX_POOL, type ModelSpec, type PoolOp } from '../../../src/format/schema.js';
+import { validateModel } from '../../../src/format/validate.js';
 import { avgPool, globalAvgPool, maxPool } from '../../../src/runtime/kernels/pool.js';
 import type { Tensor } from '../../../src/runtime/tensor.js';
 import { clampRef, randInt, randInt8, rng, tensor } from '../reference.js';
@@ -142,15 +143,16 @@ describe('globalAvgPool', () => {
 });
 
 describe('pool windows lying entirely in the padding', () => {
-  it('have no taps: max pool gives the clamp floor of -128, average pool the clamp minimum', () => {
-    // 1x1 input, 3x3 window, padding 4 on top/left: output (0,0) sees only padding in both directions.
-    const input = tensor([1, 1, 1], 1, 0, Int8Array.from([50]));
+  it('cannot reach the kernels: the loader refuses a pad as large as the window', () => {
+    // 1x1 input, 3x3 window, padding 4 on top/left: output (0,0) would see only padding.
     const win = { kernelH: 3, kernelW: 3, strideH: 1, strideW: 1, padTop: 4, padLeft: 4, padBottom: 0, padRight: 0 };
-    const maxOut = tensor([1, 1, 1], 1, 0);
-    maxPool({ type: OP_MAX_POOL, inputs: [0], outputs: [1], ...win, actMin: -100, actMax: 127 }, input, maxOut);
-    expect(maxOut.data[0]).toBe(-100);
-    const avgOut = tensor([1, 1, 1], 1, 0);
-    avgPool({ type: OP_AVG_POOL, inputs: [0], outputs: [1], ...win, actMin: -7, actMax: 127 }, input, avgOut);
-    expect(avgOut.data[0]).toBe(-7);
+    for (const type of [OP_MAX_POOL, OP_AVG_POOL]) {
+      const spec = {
+        tensors: [{ shape: [1, 1, 1], scale: 1, zeroPoint: 0, offset: 0 }, { shape: [3, 3, 1], scale: 1, zeroPoint: 0, offset: 16 }],
+        ops: [{ type, inputs: [0], outputs: [1], ...win, actMin: -100, actMax: 127 }],
+        input: 0, output: 1, arenaBytes: 32, preprocess: { pixelScale: 1, mean: [0], std: [1] }, labels: [], name: '',
+      } as unknown as ModelSpec;
+      expect(() => validateModel(spec)).toThrow(/op 0: padding 4 not in \[0, 2\]/);
+    }
   });
 });
