@@ -6,8 +6,10 @@
 //
 // Runtime rule: ES5 subset, no Node/DOM API, no allocation in run().
 import { usePlanner } from './model.js';
-import { planOp } from './plan.js';
+import { planOp, useDepthwise3x3 } from './plan.js';
+import { depthwiseConv3x3 } from './kernels/depthwise3x3.js';
 
+useDepthwise3x3(depthwiseConv3x3);
 usePlanner(planOp);
 
 export * from './index.js';

@@ -20,7 +20,6 @@ import {
 import { Tensor } from './tensor.js';
 import { pointwiseConv2d, PACK } from './kernels/pointwise.js';
 import { convFast } from './kernels/conv-fast.js';
-import { depthwiseConv3x3 } from './kernels/depthwise3x3.js';
 import { denseFast } from './kernels/dense-fast.js';
 
 declare var E: { convolve?: (a: Int8Array, b: Int8Array, offset: number) => number } | undefined;
@@ -79,6 +78,13 @@ function nativeConvolve(): KernelPlan['convolve'] {
   return typeof E !== 'undefined' && E && typeof E.convolve === 'function' ? E.convolve : null;
 }
 
+/** The 3x3 depthwise kernel planOp assigns: depthwise3x3.ts's, registered by fast.ts. Not imported
+ *  here, so the SIMD bundle (whose planner brings its own, wasm/plan-simd.ts) does not ship it. */
+var depthwise3x3: KernelPlan['kernel'] | null = null;
+export function useDepthwise3x3(kernel: KernelPlan['kernel'] | null): void {
+  depthwise3x3 = kernel;
+}
+
 /** The fast kernel for an op, or null (the op keeps its generic kernel). */
 function fastKernel(spec: OpSpec, input: Tensor, output: Tensor): KernelPlan['kernel'] | null {
   if (spec.type === OP_DENSE) return denseFast;
@@ -89,7 +95,7 @@ function fastKernel(spec: OpSpec, input: Tensor, output: Tensor): KernelPlan['ke
   }
   if (spec.type === OP_DEPTHWISE_CONV2D) {
     var dw = spec as DepthwiseOp;
-    return dw.kernelH === 3 && dw.kernelW === 3 && dw.dilationH === 1 && dw.dilationW === 1 ? depthwiseConv3x3 : null;
+    return dw.kernelH === 3 && dw.kernelW === 3 && dw.dilationH === 1 && dw.dilationW === 1 ? depthwise3x3 : null;
   }
   return null;
 }

@@ -23,46 +23,76 @@ export function depthwiseConv3x3(op: DepthwiseOp, input: Tensor, output: Tensor,
   var outC = output.shape[2];
   var multiplier = op.depthMultiplier;
   var rowStride = inW * inC;
-  var inputOffset = -input.zeroPoint;
   var x = input.data;
   var w = op.weights;
   var y = output.data;
   var strideH = op.strideH;
   var strideW = op.strideW;
-  // Channel by channel: the nine weights and the folded bias stay in locals for the whole map.
+  var padLeft = op.padLeft;
+  // Output columns whose three taps lie inside the image: [oxStart, oxEnd).
+  var oxStart = Math.ceil(padLeft / strideW);
+  var oxEnd = Math.max(oxStart, Math.min(outW, Math.floor((inW - 3 + padLeft) / strideW) + 1));
+  var tapStep = strideW * inC;
+  var inputOffset = -input.zeroPoint;
+  var zp = plan.zp, lo = plan.min, hi = plan.max;
+  // Channel by channel: the nine weights, the folded bias and the requantization constants stay in
+  // locals for the whole map (requantize-fast.ts's arithmetic, written out here).
   for (var oc = 0; oc < outC; oc++) {
     var ic = (oc - oc % multiplier) / multiplier;
     var w0 = w[oc], w1 = w[outC + oc], w2 = w[2 * outC + oc];
     var w3 = w[3 * outC + oc], w4 = w[4 * outC + oc], w5 = w[5 * outC + oc];
     var w6 = w[6 * outC + oc], w7 = w[7 * outC + oc], w8 = w[8 * outC + oc];
     var folded = plan.bias[oc];
+    var scale = plan.scale[oc];
+    var rs = plan.rshift[oc];
+    var mask = (1 << rs) - 1;
+    var half = mask >> 1;
     for (var oy = 0; oy < outH; oy++) {
       var inY0 = oy * strideH - op.padTop;
-      var kyStart = firstTap(inY0, 1);
-      var kyEnd = endTap(inY0, 1, inH, 3);
       var outBase = oy * outW * outC + oc;
+      var interiorRow = inY0 >= 0 && inY0 + 3 <= inH && oxStart < oxEnd;
+      // Border pixels: all of a border row, else the columns before and after the interior ones.
+      var skipFrom = interiorRow ? oxStart : -1;
       for (var ox = 0; ox < outW; ox++) {
-        var inX0 = ox * strideW - op.padLeft;
-        var r = (inY0 * inW + inX0) * inC + ic;
-        var acc;
-        if (kyStart === 0 && kyEnd === 3 && inX0 >= 0 && inX0 + 3 <= inW) {
-          var r1 = r + rowStride;
-          var r2 = r1 + rowStride;
-          acc = folded + w0 * x[r] + w1 * x[r + inC] + w2 * x[r + 2 * inC] +
-            w3 * x[r1] + w4 * x[r1 + inC] + w5 * x[r1 + 2 * inC] +
-            w6 * x[r2] + w7 * x[r2 + inC] + w8 * x[r2 + 2 * inC];
+        if (ox === skipFrom) ox = oxEnd;
+        if (ox < outW) y[outBase + ox * outC] = requantizeFast(borderSum(op, x, w, inH, inW, inC, outC, oc, ic, inY0, ox * strideW - padLeft, inputOffset), plan, oc);
+      }
+      if (!interiorRow) continue;
+      var r = (inY0 * inW + oxStart * strideW - padLeft) * inC + ic;
+      var o = outBase + oxStart * outC;
+      for (ox = oxStart; ox < oxEnd; ox++) {
+        var r1 = r + rowStride;
+        var r2 = r1 + rowStride;
+        var acc = folded + w0 * x[r] + w1 * x[r + inC] + w2 * x[r + 2 * inC] +
+          w3 * x[r1] + w4 * x[r1 + inC] + w5 * x[r1 + 2 * inC] +
+          w6 * x[r2] + w7 * x[r2 + inC] + w8 * x[r2 + 2 * inC];
+        var v = acc * scale;
+        var q;
+        if (v < 2097152 && v > -2097152) {
+          var h = Math.floor(v + 0.5);
+          q = (h >> rs) + ((h & mask) > half - (h >> 31) ? 1 : 0) + zp;
+          q = q < lo ? lo : q > hi ? hi : q;
         } else {
-          acc = op.bias[oc];
-          var kxStart = firstTap(inX0, 1);
-          var kxEnd = endTap(inX0, 1, inW, 3);
-          for (var ky = kyStart; ky < kyEnd; ky++) {
-            for (var kx = kxStart; kx < kxEnd; kx++) {
-              acc += w[(ky * 3 + kx) * outC + oc] * (x[r + ky * rowStride + kx * inC] + inputOffset);
-            }
-          }
+          q = requantizeFast(acc, plan, oc);
         }
-        y[outBase + ox * outC] = requantizeFast(acc, plan, oc);
+        y[o] = q;
+        r += tapStep;
+        o += outC;
       }
     }
   }
+}
+
+/** A border pixel: the op's own bias plus w * (x - zp_in) over the taps inside the image, as the
+ *  reference skips padded taps. */
+function borderSum(op: DepthwiseOp, x: Int8Array, w: Int8Array, inH: number, inW: number, inC: number, outC: number,
+  oc: number, ic: number, inY0: number, inX0: number, inputOffset: number): number {
+  var acc = op.bias[oc];
+  var r = (inY0 * inW + inX0) * inC + ic;
+  var kxStart = firstTap(inX0, 1);
+  var kxEnd = endTap(inX0, 1, inW, 3);
+  for (var ky = firstTap(inY0, 1); ky < endTap(inY0, 1, inH, 3); ky++) {
+    for (var kx = kxStart; kx < kxEnd; kx++) acc += w[(ky * 3 + kx) * outC + oc] * (x[r + ky * inW * inC + kx * inC] + inputOffset);
+  }
+  return acc;
 }

@@ -1,17 +1,16 @@
 // The SIMD runtime's planner: plan.ts's plans, with every pointwise convolution and every 3x3
 // depthwise moved onto our WebAssembly SIMD kernels (kernels/pointwise-simd.ts, planDepthwise's
 // closure below) when the engine validates the module (i.e. has WebAssembly with 128-bit SIMD);
-// otherwise exactly the fast JS runtime. Each such op gets its own instance of the one module
+// otherwise the fast JS runtime's plans, except that 3x3 depthwise ops keep the generic kernel. Each such op gets its own instance of the one module
 // (module-simd.ts) on its own wasm memory, sized once here (layouts below).
 //
 // Runtime rule: ES5 subset. Load time only (allocation allowed), except the depthwise kernel closure,
 // which runs in run() and allocates nothing.
 import type { OpSpec, ConvOp, DepthwiseOp } from '../../format/schema.js';
 import type { Tensor } from '../tensor.js';
-import { planOp, PlannedOp, KernelPlan } from '../plan.js';
+import { planOp, useDepthwise3x3, PlannedOp, KernelPlan } from '../plan.js';
 import { pointwiseConv2d } from '../kernels/pointwise.js';
 import { pointwiseSimd } from '../kernels/pointwise-simd.js';
-import { depthwiseConv3x3 } from '../kernels/depthwise3x3.js';
 import { SIMD_BASE64 } from './kernels-wasm.js';
 import { decodeBase64 } from './base64.js';
 
@@ -51,12 +50,18 @@ function writeParams(plan: KernelPlan, buffer: ArrayBuffer, offset: number, chan
   for (var c = 0; c < channels; c++) setParams(p, c, plan.bias[c], plan.mult[c], plan.shift[c] > 0 ? plan.shift[c] : 0, plan.rshift[c]);
 }
 
+/** What planOp assigns to a 3x3 depthwise op here, replaced by planDepthwise's wasm closure. Without
+ *  WebAssembly SIMD there is none: 3x3 depthwise ops keep the generic kernel (this bundle ships no JS
+ *  fast depthwise; tinyconv-fast is the bundle for such engines). */
+function simdDepthwise(): void {}
+
 export function planOpSimd(spec: OpSpec, input: Tensor, output: Tensor): void {
+  useDepthwise3x3(simdModule() ? simdDepthwise : null);
   planOp(spec, input, output);
   var op = spec as PlannedOp;
   var plan = op.plan;
   if (!plan || !simdModule()) return;
-  if (plan.kernel === depthwiseConv3x3) {
+  if (plan.kernel === simdDepthwise) {
     planDepthwise(spec as DepthwiseOp, input, output);
     return;
   }

@@ -4,11 +4,12 @@
 //   r = SaturatingRoundingDoublingHighMul(v, multiplier[c])      = floor((v * m + 2^30) / 2^31)
 //   r = RoundingDivideByPOT(r, rightShift[c]); out[i] = clamp(r + zp, min, max)
 // The high multiply: i64x2.extmul of v and m, plus 2^30, shifted left by one so that bits 31..62 are
-// the high 32-bit word of each lane (one shuffle gathers them). Only INT32_MIN * INT32_MIN overflows
-// (floor gives 2^31, which wraps to INT32_MIN, a value no other product gives): it becomes INT32_MAX.
-// RoundingDivideByPOT rounds half away from zero, so it is sign(r) * floor((|r| + 2^(e-1)) / 2^e), and
-// for |r| < 2^31 that is the high word of (|r| * 2^(31 - e) + 2^30) << 1 again, an unsigned extmul
-// (2^(31 - e) fits u32 for every e in 0..31): no per-lane shift needed. Then saturating steps that
+// the high 32-bit word of each lane (one shuffle gathers them). It cannot saturate: only
+// INT32_MIN * INT32_MIN would, and the loader refuses multipliers outside [0, 2^31) (validate.ts),
+// so also |r| <= 2^31 - 1.
+// RoundingDivideByPOT rounds half away from zero, so it is sign(r) * floor((|r| + 2^(e-1)) / 2^e) =
+// floor((2|r| * 2^(31 - e) + 2^31) / 2^32): the high word of an unsigned extmul of 2|r| (< 2^32) and
+// 2^(31 - e) (fits u32 for every e in 0..31) plus 2^31, no per-lane shift needed. Then saturating steps that
 // give clamp(r + zp, min, max) without any int32 wrap: narrow to i16, add zp with i16 saturation,
 // narrow to i8 (whatever saturated lies beyond [-128, 127] on the side of the true r + zp), clamp to
 // [min, max] as i8x16; 8 int8 stored at once.
@@ -26,14 +27,14 @@ import { get, set, i32, simd, ADD, SUB, MUL } from '../../wasm/instructions.js';
 
 var ACC = 0, PARAMS = 1, OUT = 2, COUNT = 3, CHANNELS = 4, ZP = 5, MIN = 6, MAX = 7, SKIP = 8;
 var I = 9, C = 10, P = 11;
-var V = 12, R = 13, NUDGE = 14, LOW = 15, HIGH = 16, ZPV = 17, INT_MIN = 18;
+var V = 12, R = 13, NUDGE = 14, LOW = 15, HIGH = 16, ZPV = 17, NUDGE_U = 18;
 
 function tee(i: number): number[] { return [0x22].concat(uleb(i)); }
 function load(offset: number): number[] { return simd(0x00).concat([0], uleb(offset)); }
 var AND = [0x71], LT = [0x48];
-var SPLAT32 = simd(0x11), SPLAT64 = simd(0x12);
-var ADD32 = simd(0xae), SUB32 = simd(0xb1), MUL32 = simd(0xb5), EQ32 = simd(0x37), ABS32 = simd(0xa0);
-var SHR32 = simd(0xac), XOR = simd(0x51);
+var SPLAT64 = simd(0x12);
+var ADD32 = simd(0xae), SUB32 = simd(0xb1), MUL32 = simd(0xb5), ABS32 = simd(0xa0);
+var SHL32 = simd(0xab), SHR32 = simd(0xac), XOR = simd(0x51);
 var ADD64 = simd(0xce), SHL64 = simd(0xcb);
 var NARROW16 = simd(0x85), NARROW8 = simd(0x65);
 var STORE64_LANE0 = simd(0x5b).concat([0, 0, 0]);
@@ -41,27 +42,31 @@ var STORE64_LANE0 = simd(0x5b).concat([0, 0, 0]);
 var HIGH_WORDS = simd(0x0d).concat([4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31]);
 function add(local: number, by: number[]): number[] { return get(local).concat(by, ADD, set(local)); }
 
-/** Bits 31..62 of v * y + 2^30 (i64, v in local V, y the code pushing it) as i32x4: `low`, `high` the
- *  signed or unsigned extmul opcodes. */
-function highMul(y: number[], low: number, high: number): number[] {
-  return get(V).concat(y, simd(low), get(NUDGE), ADD64, i32(1), SHL64,
-    get(V), y, simd(high), get(NUDGE), ADD64, i32(1), SHL64, HIGH_WORDS);
+/** Bits 31..62 of v * y + 2^30 (i64, v in local V, y the code pushing it) as i32x4 (signed extmul). */
+function highMul(y: number[]): number[] {
+  return get(V).concat(y, simd(0xdc), get(NUDGE), ADD64, i32(1), SHL64, // i64x2.extmul_low_i32x4_s
+    get(V), y, simd(0xdd), get(NUDGE), ADD64, i32(1), SHL64, HIGH_WORDS);
+}
+
+/** The high words of v * y + 2^31 (u64, v in local V, y the code pushing it) as i32x4. */
+function highMulUnsigned(y: number[]): number[] {
+  return get(V).concat(y, simd(0xde), get(NUDGE_U), ADD64, // i64x2.extmul_low_i32x4_u
+    get(V), y, simd(0xdf), get(NUDGE_U), ADD64, HIGH_WORDS);
 }
 
 /** Four requantized sums as i32x4 on the stack (before zp and clamp): sums at acc + accOffset,
  *  parameters at p + paramOffset. */
 function quad(accOffset: number, paramOffset: number): number[] {
   return get(ACC).concat(load(accOffset), get(P), load(paramOffset), ADD32, get(P), load(paramOffset + 16), MUL32, set(V),
-    highMul(get(P).concat(load(paramOffset + 32)), 0xdc, 0xdd), tee(R), // i64x2.extmul_{low,high}_i32x4_s
-    get(R), get(INT_MIN), EQ32, ADD32, tee(R), // 2^31 (wrapped to INT32_MIN) saturates to INT32_MAX
-    ABS32, set(V), highMul(get(P).concat(load(paramOffset + 48)), 0xde, 0xdf), // |r| rounded: extmul_*_u
+    highMul(get(P).concat(load(paramOffset + 32))), tee(R),
+    ABS32, i32(1), SHL32, set(V), highMulUnsigned(get(P).concat(load(paramOffset + 48))), // |r| rounded
     get(R), i32(31), SHR32, tee(V), XOR, get(V), SUB32); // the sign back: (q ^ s) - s, s = r >> 31
 }
 
 var code = ([] as number[]).concat(
   get(PARAMS), set(P),
   [0x42, 0x80, 0x80, 0x80, 0x80, 0x04], SPLAT64, set(NUDGE), // i64 2^30
-  i32(-2147483648), SPLAT32, set(INT_MIN),
+  [0x42, 0x80, 0x80, 0x80, 0x80, 0x08], SPLAT64, set(NUDGE_U), // i64 2^31
   get(MIN), simd(0x0f), set(LOW), get(MAX), simd(0x0f), set(HIGH), get(ZP), simd(0x10), set(ZPV), // i8x16, i8x16, i16x8.splat
   [0x03, 0x40], // loop over blocks of 8 outputs
   get(OUT), get(I), ADD, // the store's address
