@@ -7,65 +7,81 @@
 // x is the input already surrounded by its padding, every padded byte equal to the input zero point
 // (plan-simd.ts fills it once, `pad` below copies the image in per run), so every pixel is an
 // interior one: with the zero point folded into plan.bias, the padded taps add zp * w, exactly what the
-// folded bias took away (docs/kernels.md). Weights are [9][channelsW] with zero columns past the real
-// channel count, so vectors that run into the next pixel add nothing. Products of two int8 fit i16
-// (|128 * 128| < 2^15): i16x8.extmul_{low,high}_i8x16_s, then sign-extend to i32x4 and add.
+// folded bias took away (docs/kernels.md). Weights are [channelsW / 16][9][16] (each block's nine taps
+// at constant offsets), zero past the real channel count, so vectors that run into the next pixel add
+// nothing. The nine taps go two at a time (columns 0 and 1 of each row, then column 2 of rows 0 and 1,
+// then row 2's alone): i16x8.extmul_{low,high}_i8x16_s of each, the two
+// products added as i16 (the planner sends only weights in [-127, 127] here, so |x * w| <= 16256 and
+// a pair sums below 2^15), then sign-extended to i32x4 and added: half the extends of one tap at a time.
 //
 // Runtime rule: ES5 subset. Runs at build time (tools/wasm-kernels.ts).
 import { I32, V128, WasmFunction } from '../../wasm/assemble.js';
-import { get, set, i32, simd, ADD, MUL, NE, LOOP, END } from '../../wasm/instructions.js';
+import { get, set, i32, simd, vload, ADD, MUL, NE, LOOP, END } from '../../wasm/instructions.js';
 
-// Params 0-9; locals: oy 10, ox 11, c 12, ky 13, kx 14, pix 15, xTap 16, wTap 17, out 18 (i32);
-// a0-a3 19-22, xv 23, wv 24, lo 25, hi 26, zero 27 (v128).
+// Params 0-9; locals: oy 10, ox 11, c 12, pix 13, ky 14, xRow 15, xCol2 16, wRow 17, wBlock 18,
+// out 19, ch2 20 (i32); a0-a3 21-24, xv 25, wv 26, lo 27, hi 28, zero 29 (v128).
 var X = 0, W = 1, ACC = 2, OUT_H = 3, OUT_W = 4, ROW = 5, STEP_Y = 6, STEP_X = 7, CH = 8, CHW = 9;
-var OY = 10, OX = 11, C = 12, KY = 13, KX = 14, PIX = 15, XT = 16, WT = 17, OUT = 18;
-var A0 = 19, XV = 23, WV = 24, LO = 25, HI = 26, ZERO = 27; // zero: never written
+var OY = 10, OX = 11, C = 12, PIX = 13, KY = 14, XR = 15, XC2 = 16, WR = 17, WB = 18, OUT = 19, CH2 = 20;
+var A0 = 21, XV = 25, WV = 26, LO = 27, HI = 28, ZERO = 29; // zero: never written
 
 var BR_IF0 = [0x0d, 0];
-var LOAD = simd(0x00).concat([0, 0]);
+var TEE = 0x22;
 var STORE = simd(0x0b).concat([0, 0]);
 var EXTMUL_LO8 = simd(0x9c); // i16x8.extmul_low_i8x16_s
 var EXTMUL_HI8 = simd(0x9d);
+var ADD16 = simd(0x8e);
 var EXT_LO16 = simd(0xa7);
 var EXT_HI16 = simd(0xa8);
 var ADD32 = simd(0xae);
 
 function add(local: number, by: number[]): number[] { return get(local).concat(by, ADD, set(local)); }
-function accumulate(k: number, from: number, ext: number[]): number[] {
-  return get(A0 + k).concat(get(from), ext, ADD32, set(A0 + k));
-}
 function countedLoop(counter: number, limit: number[], inner: number[]): number[] {
   return i32(0).concat(set(counter), LOOP, inner, add(counter, i32(1)), get(counter), limit, NE, BR_IF0, END);
 }
 
+/** The tap whose input vector is at `address` and weights at wLocal + wOffset: its products into
+ *  lo/hi (i16x8), set (the first of a pair) or added (the second). */
+function tap(address: number[], wLocal: number, wOffset: number, first: boolean): number[] {
+  var code = address.concat(vload(0, 0), set(XV), get(wLocal), vload(wOffset, 0), set(WV));
+  var halves = [[EXTMUL_LO8, LO], [EXTMUL_HI8, HI]];
+  for (var h = 0; h < 2; h++) {
+    code = code.concat(get(XV), get(WV), halves[h][0] as number[], first ? [] : get(halves[h][1] as number).concat(ADD16), set(halves[h][1] as number));
+  }
+  return code;
+}
+
+/** lo/hi sign-extended into the four i32x4 sums. */
+var flush = ([] as number[]).concat(
+  get(A0), get(LO), EXT_LO16, ADD32, set(A0), get(A0 + 1), get(LO), EXT_HI16, ADD32, set(A0 + 1),
+  get(A0 + 2), get(HI), EXT_LO16, ADD32, set(A0 + 2), get(A0 + 3), get(HI), EXT_HI16, ADD32, set(A0 + 3));
+
+// Pairs: columns 0 and 1 of each kernel row (a loop), then column 2 of rows 0 and 1, then of row 2 alone.
 var taps = ([] as number[]).concat(
-  get(XT), LOAD, set(XV), get(WT), LOAD, set(WV),
-  get(XV), get(WV), EXTMUL_LO8, set(LO),
-  get(XV), get(WV), EXTMUL_HI8, set(HI),
-  accumulate(0, LO, EXT_LO16), accumulate(1, LO, EXT_HI16), accumulate(2, HI, EXT_LO16), accumulate(3, HI, EXT_HI16),
-  add(XT, get(CH)), add(WT, get(CHW)));
+  countedLoop(KY, i32(3), ([] as number[]).concat(
+    tap(get(XR), WR, 0, true), tap(get(XR).concat(get(CH), ADD), WR, 16, false), flush,
+    add(XR, get(ROW)), add(WR, i32(48)))),
+  tap(get(XC2), WB, 32, true), tap(get(XC2).concat(get(ROW), ADD), WB, 80, false), flush,
+  tap(get(XC2).concat(get(ROW), get(ROW), ADD, ADD), WB, 128, true), flush);
 
 var channelBlock = ([] as number[]).concat(
   get(ZERO), set(A0), get(ZERO), set(A0 + 1), get(ZERO), set(A0 + 2), get(ZERO), set(A0 + 3),
-  get(PIX), get(C), ADD, set(XT), get(W), get(C), ADD, set(WT),
-  countedLoop(KY, i32(3), ([] as number[]).concat(
-    countedLoop(KX, i32(3), taps),
-    // next kernel row: back 3 pixels, down one image row
-    add(XT, get(ROW).concat(get(CH), i32(-3), MUL, ADD)))),
+  get(PIX), get(C), ADD, [TEE, XR], get(CH2), ADD, set(XC2),
+  get(W), get(C), i32(9), MUL, ADD, [TEE, WR], set(WB), // block c / 16 at w + (c / 16) * 144
+  taps,
   get(OUT), get(A0), STORE, get(OUT), i32(16), ADD, get(A0 + 1), STORE,
   get(OUT), i32(32), ADD, get(A0 + 2), STORE, get(OUT), i32(48), ADD, get(A0 + 3), STORE,
   add(OUT, i32(64)),
   add(C, i32(16)), get(C), get(CHW), NE, BR_IF0);
 
 var body = ([] as number[]).concat(
-  get(ACC), set(OUT),
+  get(ACC), set(OUT), get(CH), get(CH), ADD, set(CH2),
   countedLoop(OY, get(OUT_H), countedLoop(OX, get(OUT_W), ([] as number[]).concat(
     // pixel origin: x + oy * stepY + ox * stepX
     get(X), get(OY), get(STEP_Y), MUL, ADD, get(OX), get(STEP_X), MUL, ADD, set(PIX),
     i32(0), set(C), LOOP, channelBlock, END))));
 
 /** The function `dw` (10 i32 parameters), assembled into the SIMD module (module-simd.ts). */
-export var DEPTHWISE_FUNCTION: WasmFunction = { name: 'dw', params: 10, locals: [[9, I32], [9, V128]], code: body };
+export var DEPTHWISE_FUNCTION: WasmFunction = { name: 'dw', params: 10, locals: [[11, I32], [9, V128]], code: body };
 
 // pad(src, dst, rows, bytes, srcStride, dstStride, multiplier): the image rows into the zero-point
 // border, each input byte repeated `multiplier` times (one copy per output channel, so `dw` is always

@@ -92,7 +92,7 @@ export function planOpSimd(spec: OpSpec, input: Tensor, output: Tensor): void {
   };
 }
 
-/** Memory: [input inside its padding, every padded byte = zp_in; 16 spare][weights [9][rowW]][int32 sums]
+/** Memory: [input inside its padding, every padded byte = zp_in; 16 spare][weights [rowW / 16][9][16]][int32 sums]
  *  [requantization params][int8 out][the input as is]. The kernel (a closure over this layout) copies
  *  the input in with one set(), `pad` writes its rows into the border (each input channel repeated for
  *  its `depthMultiplier` output channels), then `dw`, `requantize`, and one set() out. With the zero
@@ -100,6 +100,10 @@ export function planOpSimd(spec: OpSpec, input: Tensor, output: Tensor): void {
  *  folded bias took away, so the sums equal the reference accumulators (docs/kernels.md). */
 function planDepthwise(op: DepthwiseOp, input: Tensor, output: Tensor): void {
   var plan = (op as PlannedOp).plan!;
+  // The kernel adds two taps' products as int16, exact for weights in [-127, 127] (every quantizer
+  // we know writes those); a -128 keeps the op on the generic kernel.
+  for (var i = 0; i < op.weights.length; i++) if (op.weights[i] === -128) (op as PlannedOp).plan = undefined;
+  if (!(op as PlannedOp).plan) return;
   var channels = output.shape[2];
   var rowW = (channels + 15) & ~15;
   var padW = (output.shape[1] - 1) * op.strideW + 3;
@@ -114,12 +118,12 @@ function planDepthwise(op: DepthwiseOp, input: Tensor, output: Tensor): void {
   var wasm = instantiate(src + input.data.length);
   var mem8 = new Int8Array(wasm.memory.buffer);
   writeParams(plan, wasm.memory.buffer, params, channels);
-  for (var i = 0; i < padBytes; i++) mem8[i] = input.zeroPoint;
+  for (i = 0; i < padBytes; i++) mem8[i] = input.zeroPoint;
   // 8 channels, stride 1, even width: lanes 8-15 take the next output pixel (the input's next pixel
   // is the next 8 bytes), so `dw` runs on pixel pairs as 16 channels with the weights twice.
   var pairs = channels === 8 && op.strideW === 1 && !(output.shape[1] & 1) ? 1 : 0;
   for (var t = 0; t < 9; t++) {
-    for (var c = 0; c < rowW; c++) mem8[weights + t * rowW + c] = c < channels || pairs ? op.weights[t * channels + c % channels] : 0;
+    for (var c = 0; c < rowW; c++) mem8[weights + (c >> 4) * 144 + t * 16 + (c & 15)] = c < channels || pairs ? op.weights[t * channels + c % channels] : 0;
   }
   // The rows and the part of each row some window reads.
   var rows = Math.min(input.shape[0], padH - op.padTop);
