@@ -180,6 +180,21 @@ function compare(bytes: Uint8Array, minSimdOps: number, seed: number): void {
 describe.skipIf(!hasSimd)('SIMD runtime = plain runtime, op by op', () => {
   it('every-opcode model', () => compare(writeModel(buildMultiOpModel(1)), 2, 42));
 
+  it('a 3x3 depthwise op with a -128 weight stays on the generic kernel (int16 tap pairs need [-127, 127])', () => {
+    const spec = buildMultiOpModel(1);
+    const dw = spec.ops.find((op) => op.type === OP_DEPTHWISE_CONV2D && op.kernelH === 3)!;
+    (dw as { weights: Int8Array }).weights[0] = -128;
+    const bytes = writeModel(spec);
+    compare(bytes, 1, 47);
+    usePlanner(planOpSimd);
+    try {
+      const model = loadModel(bytes);
+      const planned = model.spec.ops.filter((op) => op.type === OP_DEPTHWISE_CONV2D && op.kernelH === 3);
+      expect(planned.length).toBeGreaterThan(0);
+      expect(planned.some((op) => (op as PlannedOp).plan)).toBe(false);
+    } finally { usePlanner(null); }
+  });
+
   const person = new URL('../../../../shared/fixtures/tflm/person_detect.tflite', import.meta.url);
   it('person_detect (TFLM): 14 pointwise and 13 depthwise ops on SIMD', async () => {
     let has = true;
