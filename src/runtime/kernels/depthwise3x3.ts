@@ -1,10 +1,9 @@
 // Depthwise 3x3, any channel multiplier, no dilation, on the op's load-time plan (plan.ts): the generic
 // kernel's math (depthwise.ts) with the bounds checks hoisted out of the tap loops, one output channel
 // at a time so its nine weights live in locals. For each output pixel the valid tap rectangle is
-// computed once. Interior pixels (all nine taps inside the image) start from the folded bias
-// plan.bias = bias - zp_in * sum(w) and add nine plain products with
-// fixed offsets; border pixels start from the op's bias and add w * (x - zp_in) over the clipped
-// rectangle, exactly as the reference skips padded taps.
+// computed once. Every pixel starts from the folded bias plan.bias = bias - zp_in * sum(w) and adds
+// nine plain products with fixed offsets; at a border pixel each padded tap reads zp_in instead of the
+// image, which adds back exactly what the folded bias took away for it (the reference skips it).
 // Dispatched from depthwiseConv2d by shape; tested against the generic loop on random shapes.
 //
 // Runtime rule: ES5 subset, no allocation.
@@ -12,7 +11,6 @@ import type { DepthwiseOp } from '../../format/schema.js';
 import type { Tensor } from '../tensor.js';
 import type { KernelPlan } from '../plan.js';
 import { requantizeFast } from './requantize-fast.js';
-import { endTap, firstTap } from './window.js';
 
 export function depthwiseConv3x3(op: DepthwiseOp, input: Tensor, output: Tensor, plan: KernelPlan): void {
   var inH = input.shape[0];
@@ -33,7 +31,7 @@ export function depthwiseConv3x3(op: DepthwiseOp, input: Tensor, output: Tensor,
   var oxStart = Math.ceil(padLeft / strideW);
   var oxEnd = Math.max(oxStart, Math.min(outW, Math.floor((inW - 3 + padLeft) / strideW) + 1));
   var tapStep = strideW * inC;
-  var inputOffset = -input.zeroPoint;
+  var zpIn = input.zeroPoint;
   var zp = plan.zp, lo = plan.min, hi = plan.max;
   // Channel by channel: the nine weights, the folded bias and the requantization constants stay in
   // locals for the whole map (requantize-fast.ts's arithmetic, written out here).
@@ -50,22 +48,28 @@ export function depthwiseConv3x3(op: DepthwiseOp, input: Tensor, output: Tensor,
     for (var oy = 0; oy < outH; oy++) {
       var inY0 = oy * strideH - op.padTop;
       var outBase = oy * outW * outC + oc;
-      var interiorRow = inY0 >= 0 && inY0 + 3 <= inH && oxStart < oxEnd;
-      // Border pixels: all of a border row, else the columns before and after the interior ones.
-      var skipFrom = interiorRow ? oxStart : -1;
+      var interiorRow = inY0 >= 0 && inY0 + 3 <= inH;
+      // Which kernel rows lie inside the image, for the border pixels.
+      var row0 = inY0 >= 0 && inY0 < inH, row1 = inY0 >= -1 && inY0 + 1 < inH, row2 = inY0 >= -2 && inY0 + 2 < inH;
+      var r = (inY0 * inW - padLeft) * inC + ic;
+      var o = oy * outW * outC + oc;
       for (var ox = 0; ox < outW; ox++) {
-        if (ox === skipFrom) ox = oxEnd;
-        if (ox < outW) y[outBase + ox * outC] = requantizeFast(borderSum(op, x, w, inH, inW, inC, outC, oc, ic, inY0, ox * strideW - padLeft, inputOffset), plan, oc);
-      }
-      if (!interiorRow) continue;
-      var r = (inY0 * inW + oxStart * strideW - padLeft) * inC + ic;
-      var o = outBase + oxStart * outC;
-      for (ox = oxStart; ox < oxEnd; ox++) {
         var r1 = r + rowStride;
         var r2 = r1 + rowStride;
-        var acc = folded + w0 * x[r] + w1 * x[r + inC] + w2 * x[r + 2 * inC] +
-          w3 * x[r1] + w4 * x[r1 + inC] + w5 * x[r1 + 2 * inC] +
-          w6 * x[r2] + w7 * x[r2 + inC] + w8 * x[r2 + 2 * inC];
+        var acc;
+        if (interiorRow && ox >= oxStart && ox < oxEnd) {
+          acc = folded + w0 * x[r] + w1 * x[r + inC] + w2 * x[r + 2 * inC] +
+            w3 * x[r1] + w4 * x[r1 + inC] + w5 * x[r1 + 2 * inC] +
+            w6 * x[r2] + w7 * x[r2 + inC] + w8 * x[r2 + 2 * inC];
+        } else {
+          // A border pixel: the same formula, every padded tap reading the zero point.
+          var inX0 = ox * strideW - padLeft;
+          var col0 = inX0 >= 0 && inX0 < inW, col1 = inX0 >= -1 && inX0 + 1 < inW, col2 = inX0 >= -2 && inX0 + 2 < inW;
+          acc = folded +
+            w0 * (row0 && col0 ? x[r] : zpIn) + w1 * (row0 && col1 ? x[r + inC] : zpIn) + w2 * (row0 && col2 ? x[r + 2 * inC] : zpIn) +
+            w3 * (row1 && col0 ? x[r1] : zpIn) + w4 * (row1 && col1 ? x[r1 + inC] : zpIn) + w5 * (row1 && col2 ? x[r1 + 2 * inC] : zpIn) +
+            w6 * (row2 && col0 ? x[r2] : zpIn) + w7 * (row2 && col1 ? x[r2 + inC] : zpIn) + w8 * (row2 && col2 ? x[r2 + 2 * inC] : zpIn);
+        }
         var v = acc * scale;
         var q;
         if (v < 2097152 && v > -2097152) {
@@ -81,18 +85,4 @@ export function depthwiseConv3x3(op: DepthwiseOp, input: Tensor, output: Tensor,
       }
     }
   }
-}
-
-/** A border pixel: the op's own bias plus w * (x - zp_in) over the taps inside the image, as the
- *  reference skips padded taps. */
-function borderSum(op: DepthwiseOp, x: Int8Array, w: Int8Array, inH: number, inW: number, inC: number, outC: number,
-  oc: number, ic: number, inY0: number, inX0: number, inputOffset: number): number {
-  var acc = op.bias[oc];
-  var r = (inY0 * inW + inX0) * inC + ic;
-  var kxStart = firstTap(inX0, 1);
-  var kxEnd = endTap(inX0, 1, inW, 3);
-  for (var ky = firstTap(inY0, 1); ky < endTap(inY0, 1, inH, 3); ky++) {
-    for (var kx = kxStart; kx < kxEnd; kx++) acc += w[(ky * 3 + kx) * outC + oc] * (x[r + ky * inW * inC + kx * inC] + inputOffset);
-  }
-  return acc;
 }
