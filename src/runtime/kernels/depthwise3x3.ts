@@ -10,7 +10,8 @@
 import type { DepthwiseOp } from '../../format/schema.js';
 import type { Tensor } from '../tensor.js';
 import type { KernelPlan } from '../plan.js';
-import { requantizeFast } from './requantize-fast.js';
+import { endTap, firstTap } from './window.js';
+import { requantizeExact, FLOOR_OFFSET } from './requantize-fast.js';
 
 export function depthwiseConv3x3(op: DepthwiseOp, input: Tensor, output: Tensor, plan: KernelPlan): void {
   var inH = input.shape[0];
@@ -34,7 +35,7 @@ export function depthwiseConv3x3(op: DepthwiseOp, input: Tensor, output: Tensor,
   var zpIn = input.zeroPoint;
   var zp = plan.zp, lo = plan.min, hi = plan.max;
   // Channel by channel: the nine weights, the folded bias and the requantization constants stay in
-  // locals for the whole map (requantize-fast.ts's arithmetic, written out here).
+  // locals for the whole map.
   for (var oc = 0; oc < outC; oc++) {
     var ic = (oc - oc % multiplier) / multiplier;
     var w0 = w[oc], w1 = w[outC + oc], w2 = w[2 * outC + oc];
@@ -62,27 +63,39 @@ export function depthwiseConv3x3(op: DepthwiseOp, input: Tensor, output: Tensor,
             w3 * x[r1] + w4 * x[r1 + inC] + w5 * x[r1 + 2 * inC] +
             w6 * x[r2] + w7 * x[r2 + inC] + w8 * x[r2 + 2 * inC];
         } else {
-          // A border pixel: the same formula, every padded tap reading the zero point.
-          var inX0 = ox * strideW - padLeft;
-          var col0 = inX0 >= 0 && inX0 < inW, col1 = inX0 >= -1 && inX0 + 1 < inW, col2 = inX0 >= -2 && inX0 + 2 < inW;
-          acc = folded +
-            w0 * (row0 && col0 ? x[r] : zpIn) + w1 * (row0 && col1 ? x[r + inC] : zpIn) + w2 * (row0 && col2 ? x[r + 2 * inC] : zpIn) +
-            w3 * (row1 && col0 ? x[r1] : zpIn) + w4 * (row1 && col1 ? x[r1 + inC] : zpIn) + w5 * (row1 && col2 ? x[r1 + 2 * inC] : zpIn) +
-            w6 * (row2 && col0 ? x[r2] : zpIn) + w7 * (row2 && col1 ? x[r2 + inC] : zpIn) + w8 * (row2 && col2 ? x[r2 + 2 * inC] : zpIn);
+          acc = borderSum(op, x, w, inH, inW, inC, outC, oc, ic, inY0, ox * strideW - padLeft, -zpIn);
         }
+        // requantize-fast.ts's arithmetic, written out with this channel's constants in locals (a call
+        // here would leave the kernel over V8's inlining budget, and a double argument to a call
+        // that is not inlined is boxed: an allocation per pixel).
         var v = acc * scale;
-        var q;
-        if (v < 2097152 && v > -2097152) {
-          var h = Math.floor(v + 0.5);
-          q = (h >> rs) + ((h & mask) > half - (h >> 31) ? 1 : 0) + zp;
-          q = q < lo ? lo : q > hi ? hi : q;
+        if (v < 1048576 && v > -1048576) {
+          var h = ((v + 0.5 + FLOOR_OFFSET) | 0) - FLOOR_OFFSET; // floor(v + 1/2)
+          var q = (h >> rs) + ((half - (h >> 31) - (h & mask)) >>> 31) + zp;
+          var below = q - lo;
+          q -= below & (below >> 31);
+          var above = q - hi;
+          y[o] = q - (above & ~(above >> 31));
         } else {
-          q = requantizeFast(acc, plan, oc);
+          y[o] = requantizeExact(acc | 0, plan, oc);
         }
-        y[o] = q;
         r += tapStep;
         o += outC;
       }
     }
   }
+}
+
+/** A border pixel: the op's own bias plus w * (x - zp_in) over the taps inside the image, as the
+ *  reference skips padded taps. */
+function borderSum(op: DepthwiseOp, x: Int8Array, w: Int8Array, inH: number, inW: number, inC: number, outC: number,
+  oc: number, ic: number, inY0: number, inX0: number, inputOffset: number): number {
+  var acc = op.bias[oc];
+  var r = (inY0 * inW + inX0) * inC + ic;
+  var kxStart = firstTap(inX0, 1);
+  var kxEnd = endTap(inX0, 1, inW, 3);
+  for (var ky = firstTap(inY0, 1); ky < endTap(inY0, 1, inH, 3); ky++) {
+    for (var kx = kxStart; kx < kxEnd; kx++) acc += w[(ky * 3 + kx) * outC + oc] * (x[r + ky * inW * inC + kx * inC] + inputOffset);
+  }
+  return acc;
 }
