@@ -111,3 +111,32 @@ var padBody = ([] as number[]).concat(
 
 /** The function `pad` (7 i32 parameters), assembled into the SIMD module (module-simd.ts). */
 export var PAD_FUNCTION: WasmFunction = { name: 'pad', params: 7, locals: [[3, I32], [1, V128]], code: padBody };
+
+// padPairs(src, dst, rows, cols, srcStride, dstStride): a one-channel image into the layout `dw` reads
+// for 8 output channels at stride 2 (MobileNet's first layer): padded column q holds 16 bytes, input
+// column q repeated 8 times then input column q + 2 repeated 8 times, so one 16-byte load at a tap
+// feeds two output pixels (columns two apart) and `dw` runs on full vectors. One 4-byte load, a
+// shuffle and a store per column; the last two columns get their low half only (their high half is
+// past the image: the zero-point border, written once by the planner). The planner uses it only when
+// padLeft is 0 (so column q is input column q) and the image is at least 3 columns wide.
+var PS = 0, PD = 1, PROWS = 2, PCOLS = 3, PSS = 4, PDS = 5, PI = 6, PDST = 7, PV = 8;
+var GE_S = [0x4e];
+var BR0 = [0x0c, 0], BR_IF1 = [0x0d, 1];
+/** A loop over columns while pI < limit: `body` then the next column. */
+function columns(limit: number[], body: number[]): number[] {
+  return BLOCK.concat(LOOP, get(PI), limit, GE_S, BR_IF1, body, add(PDST, i32(16)), add(PI, i32(1)), BR0, END, END);
+}
+var REPEAT_0_AND_2 = [0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2];
+var padPairsBody = ([] as number[]).concat(
+  LOOP, // rows
+  i32(0), set(PI), get(PD), set(PDST),
+  columns(get(PCOLS).concat(i32(-2), ADD), ([] as number[]).concat(
+    get(PDST), get(PS), get(PI), ADD, simd(0x5c).concat([0, 0]), [0x22, PV], get(PV), simd(0x0d), REPEAT_0_AND_2, // v128.load32_zero, i8x16.shuffle
+    simd(0x0b).concat([0, 0]))), // v128.store
+  columns(get(PCOLS), ([] as number[]).concat(
+    get(PDST), get(PS), get(PI), ADD, simd(0x07).concat([0, 0]), simd(0x5b).concat([0, 0, 0]))), // load8_splat, store64_lane 0
+  add(PS, get(PSS)), add(PD, get(PDS)), add(PROWS, i32(-1)), get(PROWS), BR_IF0,
+  END);
+
+/** The function `padPairs` (6 i32 parameters), assembled into the SIMD module (module-simd.ts). */
+export var PAD_PAIRS_FUNCTION: WasmFunction = { name: 'padPairs', params: 6, locals: [[2, I32], [1, V128]], code: padPairsBody };

@@ -95,7 +95,8 @@ export function planOpSimd(spec: OpSpec, input: Tensor, output: Tensor): void {
 /** Memory: [input inside its padding, every padded byte = zp_in; 16 spare][weights [rowW / 16][9][16]][int32 sums]
  *  [requantization params][int8 out][the input as is]. The kernel (a closure over this layout) copies
  *  the input in with one set(), `pad` writes its rows into the border (each input channel repeated for
- *  its `depthMultiplier` output channels), then `dw`, `requantize`, and one set() out. With the zero
+ *  its `depthMultiplier` output channels; `padPairs` for stride-2 pixel pairs, below), then `dw`,
+ *  `requantize`, and one set() out. With the zero
  *  point folded into plan.bias over all nine taps, the padded taps (zp * w) are exactly what the
  *  folded bias took away, so the sums equal the reference accumulators (docs/kernels.md). */
 function planDepthwise(op: DepthwiseOp, input: Tensor, output: Tensor): void {
@@ -108,7 +109,14 @@ function planDepthwise(op: DepthwiseOp, input: Tensor, output: Tensor): void {
   var rowW = (channels + 15) & ~15;
   var padW = (output.shape[1] - 1) * op.strideW + 3;
   var padH = (output.shape[0] - 1) * op.strideH + 3;
-  var padBytes = padH * padW * channels;
+  // Output pixel pairs, so `dw` runs 16 full lanes on 8 channels (weights stored twice), for an even
+  // output width. Stride 1: lanes 8-15 take the next output pixel, whose input is the next 8 bytes.
+  // Stride 2 from one input channel with no left padding (MobileNet's first layer): padPairs stores
+  // each padded column next to the one two to its right (16 bytes a column), so one load feeds both.
+  var pairs = channels === 8 && !(output.shape[1] & 1) &&
+    (op.strideW === 1 || (op.strideW === 2 && input.shape[2] === 1 && op.padLeft === 0)) ? op.strideW : 0;
+  var column = pairs === 2 ? 16 : channels; // bytes per padded column
+  var padBytes = padH * padW * column;
   var weights = (padBytes + 16 + 15) & ~15;
   var accOffset = weights + 9 * rowW;
   var pixels = output.shape[0] * output.shape[1];
@@ -119,9 +127,6 @@ function planDepthwise(op: DepthwiseOp, input: Tensor, output: Tensor): void {
   var mem8 = new Int8Array(wasm.memory.buffer);
   writeParams(plan, wasm.memory.buffer, params, channels);
   for (i = 0; i < padBytes; i++) mem8[i] = input.zeroPoint;
-  // 8 channels, stride 1, even width: lanes 8-15 take the next output pixel (the input's next pixel
-  // is the next 8 bytes), so `dw` runs on pixel pairs as 16 channels with the weights twice.
-  var pairs = channels === 8 && op.strideW === 1 && !(output.shape[1] & 1) ? 1 : 0;
   for (var t = 0; t < 9; t++) {
     for (var c = 0; c < rowW; c++) mem8[weights + (c >> 4) * 144 + t * 16 + (c & 15)] = c < channels || pairs ? op.weights[t * channels + c % channels] : 0;
   }
@@ -131,10 +136,14 @@ function planDepthwise(op: DepthwiseOp, input: Tensor, output: Tensor): void {
   var e = wasm.exports;
   var outView = new Int8Array(wasm.memory.buffer, out, output.data.length);
   var skip = pairs ? 0 : (rowW - ((channels + 3) & ~3)) * 4;
+  var row = padW * column;
+  var top = (op.padTop * padW + op.padLeft) * column;
+  var stepX = op.strideW * column * (pairs ? 2 : 1);
   plan.kernel = function (o: DepthwiseOp, x: Tensor, y: Tensor): void {
     mem8.set(x.data, src);
-    e.pad(src, (op.padTop * padW + op.padLeft) * channels, rows, bytes, input.shape[1] * input.shape[2], padW * channels, op.depthMultiplier);
-    e.dw(0, weights, accOffset, output.shape[0], output.shape[1] >> pairs, padW * channels, op.strideH * padW * channels, (op.strideW * channels) << pairs, channels, rowW);
+    if (pairs === 2) e.padPairs(src, top, rows, bytes, input.shape[1], row);
+    else e.pad(src, top, rows, bytes, input.shape[1] * input.shape[2], row, op.depthMultiplier);
+    e.dw(0, weights, accOffset, output.shape[0], pairs ? output.shape[1] >> 1 : output.shape[1], row, op.strideH * row, stepX, column, rowW);
     e.requantize(accOffset, params, out, y.data.length, channels, plan.zp, plan.min, plan.max, skip);
     y.data.set(outView);
   };

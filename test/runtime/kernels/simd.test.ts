@@ -13,7 +13,8 @@ import { buildMultiOpModel } from '../fixtures/multi-op-model.js';
 import { clampRef, mbqmRef, randInt, rng } from '../reference.js';
 import { quantizeMultiplier } from '../../../src/format/multiplier.js';
 import { pathToFileURL } from 'node:url';
-import { OP_DEPTHWISE_CONV2D } from '../../../src/format/schema.js';
+import { OP_DEPTHWISE_CONV2D, type ModelSpec } from '../../../src/format/schema.js';
+import { planArena } from '../../../src/format/plan.js';
 import { ensureBundles, SIMD_ESM_BUNDLE } from '../fixtures/bundles.js';
 
 const hasSimd = typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_WASM as BufferSource);
@@ -177,8 +178,58 @@ function compare(bytes: Uint8Array, minSimdOps: number, seed: number): void {
   }
 }
 
+describe.skipIf(!hasSimd)('padPairs (the stride-2 pixel-pair input copy)', () => {
+  it('writes column q as input column q then q + 2, 8 bytes each, the last two columns low half only', () => {
+    const r = rng(48);
+    for (let t = 0; t < 40; t++) {
+      const rows = randInt(r, 1, 6), cols = randInt(r, 1, 30);
+      const srcStride = cols + randInt(r, 0, 5), dstStride = cols * 16 + randInt(r, 0, 40), dst = randInt(r, 0, 30);
+      const size = dst + rows * dstStride + 64, src = size;
+      const memory = new WebAssembly.Memory({ initial: 1 });
+      const { padPairs } = new WebAssembly.Instance(new WebAssembly.Module(SIMD_WASM as BufferSource), { m: { m: memory } }).exports as { padPairs: Function };
+      const m8 = new Int8Array(memory.buffer);
+      for (let i = 0; i < rows * srcStride + 4; i++) m8[src + i] = randInt(r, -128, 127);
+      m8.fill(77, 0, size);
+      const want = m8.slice(0, size);
+      for (let y = 0; y < rows; y++) for (let q = 0; q < cols; q++) for (let j = 0; j < 8; j++) {
+        want[dst + y * dstStride + q * 16 + j] = m8[src + y * srcStride + q];
+        if (q + 2 < cols) want[dst + y * dstStride + q * 16 + 8 + j] = m8[src + y * srcStride + q + 2];
+      }
+      padPairs(src, dst, rows, cols, srcStride, dstStride);
+      expect(Array.from(m8.slice(0, size))).toEqual(Array.from(want));
+    }
+  });
+});
+
 describe.skipIf(!hasSimd)('SIMD runtime = plain runtime, op by op', () => {
   it('every-opcode model', () => compare(writeModel(buildMultiOpModel(1)), 2, 42));
+
+  it('MobileNet-style first layers (1 -> 8 channels, stride 2: padPairs and pixel pairs) on random sizes and paddings', () => {
+    const r = rng(49);
+    let paired = 0;
+    for (let t = 0; t < 12; t++) {
+      const inH = randInt(r, 3, 20), inW = randInt(r, 3, 20);
+      const padTop = randInt(r, 0, 1), padBottom = randInt(r, 0, 2), padRight = randInt(r, 0, 2);
+      const outH = Math.floor((inH + padTop + padBottom - 3) / 2) + 1, outW = Math.floor((inW + padRight - 3) / 2) + 1;
+      if (outH < 1 || outW < 1) continue;
+      const spec = {
+        tensors: [{ shape: [inH, inW, 1], scale: 0.02, zeroPoint: randInt(r, -128, 127), offset: 0 },
+          { shape: [outH, outW, 8], scale: 0.05, zeroPoint: randInt(r, -128, 127), offset: 0 }],
+        ops: [{
+          type: OP_DEPTHWISE_CONV2D, inputs: [0], outputs: [1], kernelH: 3, kernelW: 3, strideH: 2, strideW: 2,
+          padTop, padLeft: 0, padBottom, padRight, dilationH: 1, dilationW: 1, depthMultiplier: 8, actMin: -128, actMax: 127,
+          weights: Int8Array.from({ length: 72 }, () => randInt(r, -127, 127)), bias: Int32Array.from({ length: 8 }, () => randInt(r, -5000, 5000)),
+          multiplier: Int32Array.from({ length: 8 }, () => quantizeMultiplier(0.001 + r() * 0.01).multiplier),
+          shift: Int32Array.from({ length: 8 }, () => quantizeMultiplier(0.001 + r() * 0.01).shift),
+        }],
+        input: 0, output: 1, arenaBytes: 0, preprocess: { pixelScale: 1, mean: [0], std: [1] }, labels: [], name: 'first',
+      } as unknown as ModelSpec;
+      planArena(spec);
+      if (!(outW & 1)) paired++;
+      compare(writeModel(spec), 1, 100 + t);
+    }
+    expect(paired).toBeGreaterThan(2);
+  });
 
   it('a 3x3 depthwise op with a -128 weight stays on the generic kernel (int16 tap pairs need [-127, 127])', () => {
     const spec = buildMultiOpModel(1);
