@@ -38,12 +38,21 @@ for (let i = 0; i < 10000; i++) model.run(hook); // warm-up: let V8 optimise the
 const used = (names) => v8.getHeapSpaceStatistics().filter((s) => names.includes(s.space_name)).reduce((n, s) => n + s.space_used_size, 0);
 const YOUNG = ['new_space', 'new_large_object_space'];
 const OLD = ['old_space', 'large_object_space'];
-globalThis.gc(); globalThis.gc();
-const youngBefore = used(YOUNG);
-const oldBefore = used(OLD);
-for (let i = 0; i < 10000; i++) model.run(hook);
-const youngGrew = used(YOUNG) - youngBefore;
-const grew = used(OLD) - oldBefore + youngGrew;
+// Two windows of 10,000 runs, keeping the smaller growth: an allocation per run shows in both, a
+// one-time engine event (a late tier-up allocating its metadata, seen as 67,280 bytes once in a
+// while on any bundle) in at most one.
+function window() {
+  globalThis.gc(); globalThis.gc();
+  const youngBefore = used(YOUNG);
+  const oldBefore = used(OLD);
+  for (let i = 0; i < 10000; i++) model.run(hook);
+  const youngGrew = used(YOUNG) - youngBefore;
+  return { youngGrew, grew: used(OLD) - oldBefore + youngGrew };
+}
+const a = window();
+const b = window();
+const youngGrew = Math.min(a.youngGrew, b.youngGrew);
+const grew = Math.min(a.grew, b.grew);
 console.log(JSON.stringify({ grew, youngGrew, sink: sink !== null }));
 `;
 
