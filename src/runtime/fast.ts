@@ -5,11 +5,10 @@
 // (dist/tinyconv-fast.min.mjs, rollup.config.mjs).
 //
 // Runtime rule: ES5 subset, no Node/DOM API, no allocation in run().
+import './fast-kernels.js';
 import { usePlanner } from './model.js';
-import { planOp, useDepthwise3x3 } from './plan.js';
-import { depthwiseConv3x3 } from './kernels/depthwise3x3.js';
+import { planOp } from './plan.js';
 
-useDepthwise3x3(depthwiseConv3x3);
 usePlanner(planOp);
 
 export * from './index.js';

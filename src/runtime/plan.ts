@@ -18,7 +18,6 @@ import {
   OP_CONV2D, OP_DEPTHWISE_CONV2D, OP_DENSE, OpSpec, ConvOp, DepthwiseOp, DenseOp,
 } from '../format/schema.js';
 import { Tensor } from './tensor.js';
-import { pointwiseConv2d, PACK } from './kernels/pointwise.js';
 import { convFast } from './kernels/conv-fast.js';
 import { denseFast } from './kernels/dense-fast.js';
 
@@ -78,11 +77,17 @@ function nativeConvolve(): KernelPlan['convolve'] {
   return typeof E !== 'undefined' && E && typeof E.convolve === 'function' ? E.convolve : null;
 }
 
-/** The 3x3 depthwise kernel planOp assigns: depthwise3x3.ts's, registered by fast.ts. Not imported
- *  here, so the SIMD bundle (whose planner brings its own, wasm/plan-simd.ts) does not ship it. */
+/** The JS kernels planOp assigns to pointwise and 3x3 depthwise ops (and the pointwise weight
+ *  packing), registered by fast-kernels.ts. Not imported here, so the SIMD bundle, whose planner
+ *  registers placeholders for its own wasm kernels (wasm/plan-simd.ts), ships neither. Unregistered,
+ *  pointwise ops take convFast and 3x3 depthwise ops the generic loop. */
+var pointwiseKernel: KernelPlan['kernel'] | null = null;
+var packPointwise: ((w: Int8Array, channels: number, rowLen: number) => Float64Array) | null = null;
 var depthwise3x3: KernelPlan['kernel'] | null = null;
-export function useDepthwise3x3(kernel: KernelPlan['kernel'] | null): void {
-  depthwise3x3 = kernel;
+export function useKernels(pointwise: typeof pointwiseKernel, pack: typeof packPointwise, depthwise: typeof depthwise3x3): void {
+  pointwiseKernel = pointwise;
+  packPointwise = pack;
+  depthwise3x3 = depthwise;
 }
 
 /** The fast kernel for an op, or null (the op keeps its generic kernel). */
@@ -90,7 +95,7 @@ function fastKernel(spec: OpSpec, input: Tensor, output: Tensor): KernelPlan['ke
   if (spec.type === OP_DENSE) return denseFast;
   if (spec.type === OP_CONV2D) {
     var conv = spec as ConvOp;
-    if (isPointwise(conv, input, output)) return pointwiseConv2d;
+    if (isPointwise(conv, input, output) && pointwiseKernel) return pointwiseKernel;
     return conv.groups === 1 && conv.dilationW === 1 ? convFast : null;
   }
   if (spec.type === OP_DEPTHWISE_CONV2D) {
@@ -127,7 +132,7 @@ export function planOp(spec: OpSpec, input: Tensor, output: Tensor): void {
     scale[c] = op.multiplier[m] * Math.pow(2, (s > 0 ? s : 0) - 31);
     rshift[c] = s > 0 ? 0 : -s;
   }
-  var pointwise = op.type === OP_CONV2D && isPointwise(op as ConvOp, input, output);
+  var pointwise = kernel === pointwiseKernel;
   var convolve = nativeConvolve();
   var rowsX: Int8Array[] = [];
   var rowsW: Int8Array[] = [];
@@ -149,7 +154,7 @@ export function planOp(spec: OpSpec, input: Tensor, output: Tensor): void {
   op.plan = {
     kernel: kernel, tapSums: tapSums, bias: bias, scale: scale, rshift: rshift, mult: mult, shift: shift,
     zp: output.zeroPoint, min: op.actMin, max: op.actMax,
-    packed: pointwise && !hooked && taps <= PACK_MAX_ROW ? packPairs(w, channels, taps) : null,
+    packed: pointwise && packPointwise && !hooked && taps <= PACK_MAX_ROW ? packPointwise(w, channels, taps) : null,
     sums: new Float64Array(8), convolve: hooked ? convolve : null, rowsX: rowsX, rowsW: rowsW,
   };
 }
@@ -159,18 +164,4 @@ export function isPointwise(op: ConvOp, input: Tensor, output: Tensor): boolean 
   return op.kernelH === 1 && op.kernelW === 1 && op.strideH === 1 && op.strideW === 1 &&
     op.padTop === 0 && op.padLeft === 0 && op.groups === 1 &&
     output.shape[0] === input.shape[0] && output.shape[1] === input.shape[1];
-}
-
-/** [ceil(channels / 4) * 2][rowLen] doubles; missing channels are zero rows. */
-function packPairs(w: Int8Array, channels: number, rowLen: number): Float64Array {
-  var pairs = ((channels + 3) >> 2) * 2;
-  var packed = new Float64Array(pairs * rowLen);
-  for (var j = 0; j < pairs; j++) {
-    for (var k = 0; k < rowLen; k++) {
-      var lo = 2 * j < channels ? w[2 * j * rowLen + k] : 0;
-      var hi = 2 * j + 1 < channels ? w[(2 * j + 1) * rowLen + k] : 0;
-      packed[j * rowLen + k] = lo + hi * PACK;
-    }
-  }
-  return packed;
 }

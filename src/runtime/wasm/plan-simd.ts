@@ -8,8 +8,7 @@
 // which runs in run() and allocates nothing.
 import type { OpSpec, ConvOp, DepthwiseOp } from '../../format/schema.js';
 import type { Tensor } from '../tensor.js';
-import { planOp, useDepthwise3x3, PlannedOp, KernelPlan } from '../plan.js';
-import { pointwiseConv2d } from '../kernels/pointwise.js';
+import { planOp, useKernels, PlannedOp, KernelPlan } from '../plan.js';
 import { pointwiseSimd } from '../kernels/pointwise-simd.js';
 import { SIMD_BASE64 } from './kernels-wasm.js';
 import { decodeBase64 } from './base64.js';
@@ -50,22 +49,32 @@ function writeParams(plan: KernelPlan, buffer: ArrayBuffer, offset: number, chan
   for (var c = 0; c < channels; c++) setParams(p, c, plan.bias[c], plan.mult[c], plan.shift[c] > 0 ? plan.shift[c] : 0, plan.rshift[c]);
 }
 
-/** What planOp assigns to a 3x3 depthwise op here, replaced by planDepthwise's wasm closure. Without
- *  WebAssembly SIMD there is none: 3x3 depthwise ops keep the generic kernel (this bundle ships no JS
- *  fast depthwise; tinyconv-fast is the bundle for such engines). */
+/** What planOp assigns to pointwise and 3x3 depthwise ops here, replaced below by the wasm kernels.
+ *  Without WebAssembly SIMD there are none: pointwise ops take convFast and 3x3 depthwise ops the
+ *  generic loop (this bundle ships no JS pointwise GEMM or 3x3 depthwise; tinyconv-fast is the bundle
+ *  for such engines). */
+function simdPointwise(): void {}
 function simdDepthwise(): void {}
 
+/** The most input channels `dots` sums exactly in int32: inC * 2 * 128 * 128 < 2^31. */
+var DOTS_MAX_ROW = 65535;
+
 export function planOpSimd(spec: OpSpec, input: Tensor, output: Tensor): void {
-  useDepthwise3x3(simdModule() ? simdDepthwise : null);
+  var simd = simdModule();
+  useKernels(simd ? simdPointwise : null, null, simd ? simdDepthwise : null);
   planOp(spec, input, output);
   var op = spec as PlannedOp;
   var plan = op.plan;
-  if (!plan || !simdModule()) return;
+  if (!plan || !simd) return;
   if (plan.kernel === simdDepthwise) {
     planDepthwise(spec as DepthwiseOp, input, output);
     return;
   }
-  if (plan.kernel !== pointwiseConv2d || !plan.packed) return;
+  if (plan.kernel !== simdPointwise) return;
+  if (input.shape[2] > DOTS_MAX_ROW) {
+    op.plan = undefined; // the generic loop
+    return;
+  }
   // Memory: [input + rowW spare bytes][int16 weights, rows padded to 16, in pointwise-simd.ts's order][int32 sums]
   // [requantization params][int8 out].
   var inC = input.shape[2];
@@ -84,7 +93,6 @@ export function planOpSimd(spec: OpSpec, input: Tensor, output: Tensor): void {
     for (var k = 0; k < inC; k++) w16[(n >> 2) * 4 * rowW + (k >> 4) * 64 + (n & 3) * 16 + (k & 15)] = w[n * inC + k];
   }
   plan.kernel = pointwiseSimd;
-  plan.packed = null;
   plan.simd = {
     run: wasm.exports.dots, memory: mem8, weights: weights, rowW: rowW, accOffset: accOffset,
     outView: new Int8Array(wasm.memory.buffer, params + outC * 16 + 112, output.data.length), padW: 0, outC4: outC4,

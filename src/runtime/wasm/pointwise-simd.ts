@@ -14,7 +14,7 @@
 // of x sign-extended to two i16x8, and per channel i32x4.dot_i16x8_s with its weights
 // (pairs of products summed exactly: |2 * 128 * 128| < 2^31), accumulated in 4 i32x4 per pixel; the
 // lanes are added at the end of the row (shuffles: one i32x4 store per 4 channels). Every sum is
-// exact while inC * 16384 < 2^31 (the planner takes rows up to 2064 only). The zero point is in
+// exact while inC * 16384 < 2^31 (the planner takes rows up to 65,535 only). The zero point is in
 // plan.bias and requantize-simd.ts requantizes these sums, so the result is the JS kernel's.
 //
 // Runtime rule: ES5 subset. Runs at build time (tools/wasm-kernels.ts).

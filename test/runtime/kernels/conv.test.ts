@@ -7,6 +7,7 @@ import { conv2d, conv2dGeneric } from '../../../src/runtime/kernels/conv.js';
 import { pointwiseConv2d } from '../../../src/runtime/kernels/pointwise.js';
 import type { Tensor } from '../../../src/runtime/tensor.js';
 import { planOp, type PlannedOp } from '../../../src/runtime/plan.js';
+import '../../../src/runtime/fast-kernels.js'; // registers the JS fast kernels with planOp
 import {
   calibrate, clampRef, mbqmRef, quantRef, randClamp, randInt, randInt8, randScale, rng, tensor,
 } from '../reference.js';

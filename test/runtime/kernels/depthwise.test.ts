@@ -7,13 +7,12 @@ import { depthwiseConv2d } from '../../../src/runtime/kernels/depthwise.js';
 import { conv2dGeneric } from '../../../src/runtime/kernels/conv.js';
 import { depthwiseConv3x3 } from '../../../src/runtime/kernels/depthwise3x3.js';
 import type { Tensor } from '../../../src/runtime/tensor.js';
-import { planOp, useDepthwise3x3, type PlannedOp } from '../../../src/runtime/plan.js';
+import { planOp, type PlannedOp } from '../../../src/runtime/plan.js';
 import {
   calibrate, clampRef, mbqmRef, quantRef, randClamp, randInt, randInt8, randScale, rng, tensor,
 } from '../reference.js';
 
-// planOp gets the JS 3x3 depthwise kernel from fast.ts in the bundles; register it here.
-useDepthwise3x3(depthwiseConv3x3);
+import '../../../src/runtime/fast-kernels.js'; // registers the JS fast kernels with planOp
 
 interface Geometry {
   inH: number; inW: number; inC: number; depthMultiplier: number;

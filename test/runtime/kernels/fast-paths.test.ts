@@ -8,14 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { quantizeMultiplier } from '../../../src/format/multiplier.js';
 import { writeModel } from '../../../src/format/writer.js';
 import { loadModel, usePlanner, type Model } from '../../../src/runtime/model.js';
-import { planOp, useDepthwise3x3, type KernelPlan, type PlannedOp } from '../../../src/runtime/plan.js';
+import { planOp, type KernelPlan, type PlannedOp } from '../../../src/runtime/plan.js';
 import { requantizeFast } from '../../../src/runtime/kernels/requantize-fast.js';
 import { buildMultiOpModel } from '../fixtures/multi-op-model.js';
 import { clampRef, mbqmRef, randInt, rng } from '../reference.js';
 
-// planOp gets the JS 3x3 depthwise kernel from fast.ts in the bundles; register it here.
-import { depthwiseConv3x3 } from '../../../src/runtime/kernels/depthwise3x3.js';
-useDepthwise3x3(depthwiseConv3x3);
+import '../../../src/runtime/fast-kernels.js'; // registers the JS fast kernels with planOp
 
 function planFor(multiplier: number, shift: number, zp: number): KernelPlan {
   return {
