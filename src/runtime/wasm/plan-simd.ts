@@ -44,6 +44,12 @@ export function setParams(p: Int32Array, c: number, bias: number, multiplier: nu
   p[at + 12] = Math.pow(2, 31 - rightShift) | 0;
 }
 
+/** The requantize export for an op: `requantize0` when no channel has a left shift. */
+function requantizer(plan: KernelPlan, exports: any): any {
+  for (var c = 0; c < plan.shift.length; c++) if (plan.shift[c] > 0) return exports.requantize;
+  return exports.requantize0;
+}
+
 function writeParams(plan: KernelPlan, buffer: ArrayBuffer, offset: number, channels: number): void {
   var p = new Int32Array(buffer, offset, channels * 4 + 28);
   for (var c = 0; c < channels; c++) setParams(p, c, plan.bias[c], plan.mult[c], plan.shift[c] > 0 ? plan.shift[c] : 0, plan.rshift[c]);
@@ -96,7 +102,7 @@ export function planOpSimd(spec: OpSpec, input: Tensor, output: Tensor): void {
   plan.simd = {
     run: wasm.exports.dots, memory: mem8, weights: weights, rowW: rowW, accOffset: accOffset,
     outView: new Int8Array(wasm.memory.buffer, params + outC * 16 + 112, output.data.length), padW: 0, outC4: outC4,
-    requantize: wasm.exports.requantize, params: params, out: params + outC * 16 + 112, skip: 0,
+    requantize: requantizer(plan, wasm.exports), params: params, out: params + outC * 16 + 112, skip: 0,
   };
 }
 
@@ -147,17 +153,18 @@ function planDepthwise(op: DepthwiseOp, input: Tensor, output: Tensor): void {
   var row = padW * column;
   var top = (op.padTop * padW + op.padLeft) * column;
   var stepX = op.strideW * column * (pairs ? 2 : 1);
+  var requantize = requantizer(plan, e);
   plan.kernel = function (o: DepthwiseOp, x: Tensor, y: Tensor): void {
     mem8.set(x.data, src);
     if (pairs === 2) e.padPairs(src, top, rows, bytes, input.shape[1], row);
     else e.pad(src, top, rows, bytes, input.shape[1] * input.shape[2], row, op.depthMultiplier);
     e.dw(0, weights, accOffset, output.shape[0], pairs ? output.shape[1] >> 1 : output.shape[1], row, op.strideH * row, stepX, column, rowW);
-    e.requantize(accOffset, params, out, y.data.length, channels, plan.zp, plan.min, plan.max, skip);
+    requantize(accOffset, params, out, y.data.length, channels, plan.zp, plan.min, plan.max, skip);
     y.data.set(outView);
   };
   plan.simd = {
     run: e.dw, memory: mem8, weights: weights, rowW: rowW, accOffset: accOffset,
     outView: outView, padW: padW, outC4: 0,
-    requantize: e.requantize, params: params, out: out, skip: skip,
+    requantize: requantize, params: params, out: out, skip: skip,
   };
 }

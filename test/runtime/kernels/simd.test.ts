@@ -72,7 +72,8 @@ describe.skipIf(!hasSimd)('requantize (wasm, int64)', () => {
   it('equals MultiplyByQuantizedMultiplier (BigInt) + zero point + clamp, any accumulator, valid multiplier, shift and channel count', () => {
     const r = rng(45);
     const memory = new WebAssembly.Memory({ initial: 1 });
-    const { requantize } = new WebAssembly.Instance(new WebAssembly.Module(SIMD_WASM as BufferSource), { m: { m: memory } }).exports as { requantize: Function };
+    const { requantize, requantize0 } = new WebAssembly.Instance(new WebAssembly.Module(SIMD_WASM as BufferSource), { m: { m: memory } }).exports as { requantize: Function; requantize0: Function };
+    let withoutShift = 0;
     for (let t = 0; t < 30; t++) {
       // channels in blocks of 4 (a last partial block too); each pixel's sums padded by `pad` more
       const channels = t < 10 ? 16 : randInt(r, 1, 23), pad = t % 3 === 2 ? 4 * randInt(r, 1, 3) : 0;
@@ -84,7 +85,7 @@ describe.skipIf(!hasSimd)('requantize (wasm, int64)', () => {
       out.fill(0x55);
       const shifts: number[] = [], mults: number[] = [], biases: number[] = [];
       for (let c = 0; c < channels; c++) {
-        const q = quantizeMultiplier(Math.pow(2, randInt(r, -30, 4)) * (0.5 + r()));
+        const q = quantizeMultiplier(Math.pow(2, randInt(r, -30, t % 2 ? 4 : -1)) * (0.5 + r()));
         // the largest multiplier the loader accepts (it refuses -2^31, which the kernel need not handle)
         const extreme = c === 0 && t % 5 === 0;
         mults.push(extreme ? 2147483647 : q.multiplier);
@@ -98,13 +99,20 @@ describe.skipIf(!hasSimd)('requantize (wasm, int64)', () => {
         if (i % 97 === 0) acc[i] = -2147483648 - biases[(i % stride) % channels];
       }
       const zp = randInt(r, -128, 127), min = randInt(r, -128, 0), max = randInt(r, 0, 127);
-      requantize(0, pixels * stride * 4, outAt, count, channels, zp, min, max, pad * 4);
-      for (let i = 0; i < count; i++) {
-        const c = i % channels, a = acc[Math.floor(i / channels) * stride + c];
-        const want = clampRef(mbqmRef((a + biases[c]) | 0, mults[c], shifts[c]) + zp, min, max);
-        expect(out[i], `acc ${a} bias ${biases[c]} m ${mults[c]} s ${shifts[c]}`).toBe(want);
+      // requantize0 (no left shift anywhere) must agree wherever it applies
+      const variants = shifts.every((s) => s <= 0) ? [requantize, requantize0] : [requantize];
+      if (variants.length > 1) withoutShift++;
+      for (const f of variants) {
+        out.fill(0x55);
+        f(0, pixels * stride * 4, outAt, count, channels, zp, min, max, pad * 4);
+        for (let i = 0; i < count; i++) {
+          const c = i % channels, a = acc[Math.floor(i / channels) * stride + c];
+          const want = clampRef(mbqmRef((a + biases[c]) | 0, mults[c], shifts[c]) + zp, min, max);
+          expect(out[i], `acc ${a} bias ${biases[c]} m ${mults[c]} s ${shifts[c]}`).toBe(want);
+        }
       }
     }
+    expect(withoutShift).toBeGreaterThan(3);
   });
 });
 
