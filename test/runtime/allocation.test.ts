@@ -88,10 +88,13 @@ describe('run() allocates nothing (heap statistics over 10,000 runs)', () => {
       // A failure with the static check passing usually means boxed doubles: V8 allocates a HeapNumber
       // for a non-integer value kept in a variable, property or array slot that is not a Float64Array.
       const perRun = `${(youngGrew / 10000).toFixed(1)} bytes per run`;
-      expect(youngGrew, `run() allocated ${perRun} in the young generation`).toBeLessThan(16 * 1024);
+      // Under load (the full suite on 2 cores) V8 sometimes shows a 67 KB young-generation event in
+      // both windows with any bundle (same size every time, not per run); 100 KB stays below a
+      // single 16-byte object per run.
+      expect(youngGrew, `run() allocated ${perRun} in the young generation`).toBeLessThan(100 * 1024);
       // Young plus old object spaces: V8's total used_heap_size also counts engine-internal
       // memory (seen: +150 KB for the SIMD runtime with every object space flat), so it is not used.
-      expect(grew, `object spaces grew ${(grew / 10000).toFixed(1)} bytes per run`).toBeLessThan(64 * 1024);
+      expect(grew, `object spaces grew ${(grew / 10000).toFixed(1)} bytes per run`).toBeLessThan(128 * 1024);
     });
   }
 });

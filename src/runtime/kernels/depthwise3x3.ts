@@ -1,9 +1,10 @@
 // Depthwise 3x3, any channel multiplier, no dilation, on the op's load-time plan (plan.ts): the generic
 // kernel's math (depthwise.ts) with the bounds checks hoisted out of the tap loops, one output channel
-// at a time so its nine weights live in locals. For each output pixel the valid tap rectangle is
-// computed once. Every pixel starts from the folded bias plan.bias = bias - zp_in * sum(w) and adds
-// nine plain products with fixed offsets; at a border pixel each padded tap reads zp_in instead of the
-// image, which adds back exactly what the folded bias took away for it (the reference skips it).
+// at a time so its nine weights and requantization constants live in locals, one pass per output row.
+// Interior pixels (all nine taps inside the image) start from the folded bias
+// plan.bias = bias - zp_in * sum(w) and add nine plain products with fixed offsets; border pixels
+// start from the op's bias and add w * (x - zp_in) over the clipped rectangle, exactly as the
+// reference skips padded taps.
 // Dispatched from depthwiseConv2d by shape; tested against the generic loop on random shapes.
 //
 // Runtime rule: ES5 subset, no allocation.
@@ -48,10 +49,7 @@ export function depthwiseConv3x3(op: DepthwiseOp, input: Tensor, output: Tensor,
     var half = mask >> 1;
     for (var oy = 0; oy < outH; oy++) {
       var inY0 = oy * strideH - op.padTop;
-      var outBase = oy * outW * outC + oc;
       var interiorRow = inY0 >= 0 && inY0 + 3 <= inH;
-      // Which kernel rows lie inside the image, for the border pixels.
-      var row0 = inY0 >= 0 && inY0 < inH, row1 = inY0 >= -1 && inY0 + 1 < inH, row2 = inY0 >= -2 && inY0 + 2 < inH;
       var r = (inY0 * inW - padLeft) * inC + ic;
       var o = oy * outW * outC + oc;
       for (var ox = 0; ox < outW; ox++) {
