@@ -16,10 +16,8 @@
 // input before every run().
 // Aliased tensors form one buffer (a group) whose lifetime is the union of its members'.
 //
-// checkPlan() is the matching verifier (tests, and the loader's validation of a .tcm file).
-//
-// Runtime rule: the loader imports checkPlan, so this file stays in the Espruino/ES5 subset
-// (no Map/Set, for-of, destructuring, spread, default parameters, `**`).
+// checkPlan() is the matching verifier with the fullest messages (tests and tools); the runtime
+// reader checks the same rule in a compact form (validateModel in validate.ts).
 
 import { TinyconvError } from './errors.js';
 import { OP_ADD, OP_LUT, OP_REQUANTIZE, OP_RESHAPE } from './schema.js';
